@@ -1,0 +1,102 @@
+# shellcheck shell=bash
+# Two network namespaces joined by a veth pair: the topology of pong's
+# tests and demo. Source this file, then call netns_create; netns_cleanup
+# runs from the EXIT trap it installs, on success and on failure alike.
+#
+# Nothing here sends a packet anywhere but between the two namespaces.
+
+NETNS_SERVER=""
+NETNS_CLIENT=""
+NETNS_SERVER_ADDR=""
+NETNS_CLIENT_ADDR=""
+NETNS_PIDS=()
+NETNS_CLEANUP_HOOKS=()
+
+# netns_create SERVER_NS CLIENT_NS [SUBNET_PREFIX]
+#   SUBNET_PREFIX is the first three octets of a /24, default 10.111.0;
+#   the client gets .2 and the server .3, as in the article's compose setup.
+netns_create() {
+  NETNS_SERVER=$1
+  NETNS_CLIENT=$2
+  local prefix=${3:-10.111.0}
+  NETNS_CLIENT_ADDR=$prefix.2
+  NETNS_SERVER_ADDR=$prefix.3
+  trap netns_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+  # Leftovers of an earlier, killed run with the same names.
+  ip netns del "$NETNS_SERVER" 2>/dev/null || true
+  ip netns del "$NETNS_CLIENT" 2>/dev/null || true
+  ip netns add "$NETNS_SERVER"
+  ip netns add "$NETNS_CLIENT"
+  local veth_s="vs$$" veth_c="vc$$"
+  ip link add "$veth_c" netns "$NETNS_CLIENT" type veth peer name "$veth_s" netns "$NETNS_SERVER"
+  ip -n "$NETNS_CLIENT" link set "$veth_c" name eth0
+  ip -n "$NETNS_SERVER" link set "$veth_s" name eth0
+  ip -n "$NETNS_CLIENT" addr add "$NETNS_CLIENT_ADDR/24" dev eth0
+  ip -n "$NETNS_SERVER" addr add "$NETNS_SERVER_ADDR/24" dev eth0
+  for ns in "$NETNS_SERVER" "$NETNS_CLIENT"; do
+    ip -n "$ns" link set lo up
+    ip -n "$ns" link set eth0 up
+  done
+  # The server namespace starts with the kernel's echo off: pong answers.
+  ip netns exec "$NETNS_SERVER" sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+}
+
+# netns_in_server CMD... / netns_in_client CMD...
+netns_in_server() { ip netns exec "$NETNS_SERVER" "$@"; }
+netns_in_client() { ip netns exec "$NETNS_CLIENT" "$@"; }
+
+# netns_start_bg NS LOGFILE CMD...: runs CMD inside namespace NS in the
+# background, remembers it for cleanup, and sets NETNS_LAST_PID to the
+# command's own PID (ip netns exec execs it), so signals reach it.
+netns_start_bg() {
+  local ns=$1 log=$2
+  shift 2
+  ip netns exec "$ns" "$@" >"$log" 2>&1 &
+  NETNS_LAST_PID=$!
+  NETNS_PIDS+=("$NETNS_LAST_PID")
+}
+
+# wait_for_log FILE PATTERN [SECONDS]: bounded wait for a line in a log.
+wait_for_log() {
+  local file=$1 pattern=$2 seconds=${3:-10} i
+  for ((i = 0; i < seconds * 10; i++)); do
+    grep -q -- "$pattern" "$file" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "timed out after ${seconds}s waiting for '$pattern' in $file" >&2
+  return 1
+}
+
+# stop_pid PID: SIGTERM, then a bounded wait; returns the exit status.
+stop_pid() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  local status=0
+  wait "$pid" 2>/dev/null || status=$?
+  return "$status"
+}
+
+netns_cleanup() {
+  local status=$?
+  local pid hook
+  for hook in "${NETNS_CLEANUP_HOOKS[@]}"; do "$hook" || true; done
+  for pid in "${NETNS_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${NETNS_PIDS[@]}"; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  done
+  # Anything else still running inside the namespaces.
+  for ns in "$NETNS_SERVER" "$NETNS_CLIENT"; do
+    [ -n "$ns" ] || continue
+    ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
+    ip netns del "$ns" 2>/dev/null || true
+  done
+  return "$status"
+}
