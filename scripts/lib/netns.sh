@@ -27,6 +27,7 @@ netns_create() {
   # Leftovers of an earlier, killed run with the same names.
   ip netns del "$NETNS_SERVER" 2>/dev/null || true
   ip netns del "$NETNS_CLIENT" 2>/dev/null || true
+  rm -rf "/etc/netns/$NETNS_SERVER" "/etc/netns/$NETNS_CLIENT"
   ip netns add "$NETNS_SERVER"
   ip netns add "$NETNS_CLIENT"
   local veth_s="vs$$" veth_c="vc$$"
@@ -38,6 +39,13 @@ netns_create() {
   for ns in "$NETNS_SERVER" "$NETNS_CLIENT"; do
     ip -n "$ns" link set lo up
     ip -n "$ns" link set eth0 up
+  done
+  # Each namespace resolves both names, as containers on a compose network
+  # do: ip netns exec mounts /etc/netns/NS/hosts over /etc/hosts.
+  for ns in "$NETNS_SERVER" "$NETNS_CLIENT"; do
+    mkdir -p "/etc/netns/$ns"
+    printf '127.0.0.1\tlocalhost\n%s\t%s\n%s\t%s\n' "$NETNS_SERVER_ADDR" "$NETNS_SERVER" \
+      "$NETNS_CLIENT_ADDR" "$NETNS_CLIENT" >"/etc/netns/$ns/hosts"
   done
   # The server namespace starts with the kernel's echo off: pong answers.
   ip netns exec "$NETNS_SERVER" sysctl -qw net.ipv4.icmp_echo_ignore_all=1
@@ -97,6 +105,7 @@ netns_cleanup() {
     [ -n "$ns" ] || continue
     ip netns pids "$ns" 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
     ip netns del "$ns" 2>/dev/null || true
+    rm -rf "/etc/netns/$ns"
   done
   return "$status"
 }

@@ -1,0 +1,48 @@
+# shellcheck shell=bash
+# Shared by the integration tests: the namespace helpers plus a few
+# assertions that say what they expected and what they saw.
+set -euo pipefail
+
+TESTLIB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=../../scripts/lib/netns.sh
+source "$TESTLIB_ROOT/scripts/lib/netns.sh"
+
+PONG_BIN=${PONG_BIN:-$TESTLIB_ROOT/build/bin}
+TEST_TMP=$(mktemp -d)
+_testlib_remove_tmp() { rm -rf "$TEST_TMP"; }
+NETNS_CLEANUP_HOOKS+=(_testlib_remove_tmp)
+
+CHECKS=0
+step() { printf '\n== %s\n' "$*"; }
+ok() {
+  CHECKS=$((CHECKS + 1))
+  printf '  ok: %s\n' "$*"
+}
+fail() {
+  printf '  FAIL: %s\n' "$*" >&2
+  exit 1
+}
+# expect_grep PATTERN FILE WHAT
+expect_grep() {
+  grep -qE -- "$1" "$2" || {
+    echo "---- $2 ----" >&2
+    cat "$2" >&2
+    fail "$3: no line matching /$1/"
+  }
+  ok "$3"
+}
+# expect_no_grep PATTERN FILE WHAT
+expect_no_grep() {
+  if grep -qE -- "$1" "$2"; then
+    echo "---- $2 ----" >&2
+    cat "$2" >&2
+    fail "$3: unexpected line matching /$1/"
+  fi
+  ok "$3"
+}
+# expect_status WANT GOT WHAT
+expect_status() {
+  [ "$1" = "$2" ] || fail "$3: exit status $2, expected $1"
+  ok "$3"
+}
+finish() { printf '\n%s: %d checks passed\n' "$(basename "$0")" "$CHECKS"; }
