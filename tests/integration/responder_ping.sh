@@ -106,6 +106,19 @@ status=$(ping_server "$TEST_TMP/bcast2" -b -c 2 -i 0.2 10.111.0.255)
 expect_grep "bytes from 10\.111\.0\.3: icmp_seq=1" "$TEST_TMP/bcast2" "broadcast answered from 10.111.0.3"
 stop_pong
 
+step "--quiet: no line per request, counters still printed; SIGINT exits 0 too"
+start_pong --quiet
+status=$(ping_server "$TEST_TMP/quiet" -c 2 -i 0.2 "$SERVER")
+expect_grep "2 received" "$TEST_TMP/quiet" "2 of 2 with --quiet"
+kill -INT "$PONG_PID"
+status=0
+wait "$PONG_PID" || status=$?
+PONG_PID=""
+expect_status 0 "$status" "pong exits 0 on SIGINT"
+expect_grep "received INT, shutting down" "$PONG_LOG" "pong says why it stopped"
+expect_grep "2 received, 2 answered, 0 dropped" "$PONG_LOG" "counters printed"
+expect_no_grep "bytes from" "$PONG_LOG" "no per-request lines"
+
 step "with pong stopped, nothing answers: the kernel's echo really is off"
 status=$(ping_server "$TEST_TMP/none" -c 3 -i 0.2 "$SERVER")
 expect_status 1 "$status" "ping exits 1"
@@ -184,6 +197,8 @@ netns_in_server setpriv --bounding-set=-net_raw --inh-caps=-net_raw "$PONG_BIN/p
 expect_status 2 "$status" "without CAP_NET_RAW pong exits 2"
 expect_grep "needs CAP_NET_RAW" "$TEST_TMP/nocap" "and says what is missing"
 [ "$(wc -l <"$TEST_TMP/nocap")" -le 2 ] || fail "the error is short, not a trace"
+"$PONG_BIN/pong" --help | grep -q -- "--take-over" || fail "--help lists --take-over"
+ok "--help documents the options"
 "$PONG_BIN/pong" --version | grep -qE "^pong [0-9]+\.[0-9]+\.[0-9]+$" || fail "--version"
 ok "--version prints 'pong X.Y.Z'"
 
