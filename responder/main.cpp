@@ -1,7 +1,5 @@
 // pong: answers ICMP Echo Requests from user space, in place of the kernel.
 // This file only turns options into parts and wires them together.
-#include <sys/signalfd.h>
-
 #include <csignal>
 #include <cstdio>
 #include <optional>
@@ -13,6 +11,7 @@
 #include "responder.hpp"
 #include "sys/capabilities.hpp"
 #include "sys/log.hpp"
+#include "sys/signal_fd.hpp"
 #include "sys/sysctl.hpp"
 #include "sys/unique_fd.hpp"
 
@@ -21,19 +20,6 @@ namespace {
 constexpr const char* kEchoIgnoreAll = "net.ipv4.icmp_echo_ignore_all";
 constexpr const char* kEchoIgnoreBroadcasts = "net.ipv4.icmp_echo_ignore_broadcasts";
 constexpr int kStartupError = 2;
-
-// SIGINT, SIGTERM and SIGHUP stop pong; SIGUSR1 prints the counters. They
-// are blocked and read from a signalfd, so the loop sees them between
-// batches and every exit path runs the destructors that restore sysctls.
-std::optional<pong::sys::UniqueFd> open_signal_fd() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  for (const int s : {SIGINT, SIGTERM, SIGHUP, SIGUSR1}) sigaddset(&signals, s);
-  if (sigprocmask(SIG_BLOCK, &signals, nullptr) != 0) return std::nullopt;
-  const int fd = signalfd(-1, &signals, SFD_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  return pong::sys::UniqueFd(fd);
-}
 
 }  // namespace
 
@@ -83,7 +69,8 @@ int main(int argc, char** argv) {
     return kStartupError;
   }
 
-  auto signal_fd = open_signal_fd();
+  // SIGINT, SIGTERM and SIGHUP stop pong; SIGUSR1 prints the counters.
+  auto signal_fd = pong::sys::open_signal_fd({SIGINT, SIGTERM, SIGHUP, SIGUSR1});
   if (!signal_fd) {
     spdlog::error("cannot set up signal handling");
     return kStartupError;
