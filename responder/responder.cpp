@@ -113,6 +113,11 @@ std::expected<void, std::string> Responder::run(int signal_fd) {
       if (errno == EINTR) continue;
       return std::unexpected(fmt::format("poll failed: {}", std::strerror(errno)));
     }
+    // Datagrams first: counters printed for a signal then include every
+    // request that arrived before it.
+    if (fds[0].revents & POLLIN) {
+      if (auto r = serve_batch(); !r) return r;
+    }
     if (fds[1].revents & POLLIN) {
       signalfd_siginfo info{};
       if (::read(signal_fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
@@ -124,9 +129,6 @@ std::expected<void, std::string> Responder::run(int signal_fd) {
           return {};
         }
       }
-    }
-    if (fds[0].revents & POLLIN) {
-      if (auto r = serve_batch(); !r) return r;
     }
   }
 }
