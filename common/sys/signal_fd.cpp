@@ -2,17 +2,14 @@
 
 #include <sys/signalfd.h>
 
-#include <csignal>
+#include <signal.h>
 
 namespace pong::sys {
 
 std::optional<UniqueFd> open_signal_fd(std::initializer_list<int> signals) {
   sigset_t set;
   sigemptyset(&set);
-  for (const int s : signals) {
-    std::signal(s, SIG_DFL);
-    sigaddset(&set, s);
-  }
+  for (const int s : signals) sigaddset(&set, s);
   if (sigprocmask(SIG_BLOCK, &set, nullptr) != 0) return std::nullopt;
   const int fd = signalfd(-1, &set, SFD_CLOEXEC);
   if (fd < 0) return std::nullopt;

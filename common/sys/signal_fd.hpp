@@ -10,10 +10,10 @@
 
 namespace pong::sys {
 
-// Blocks `signals` and returns a signalfd that reads them. A shell starts
-// background jobs with SIGINT ignored, and an ignored signal may be
-// discarded before it is ever queued, so each signal's default action is
-// put back first. Empty on failure.
+// Blocks `signals` and returns a signalfd that reads them. This works even
+// when the program was started with SIGINT ignored (a script's background
+// job): Linux never discards a blocked signal, ignored or not
+// (kernel/signal.c, sig_ignored()). Empty on failure.
 std::optional<UniqueFd> open_signal_fd(std::initializer_list<int> signals);
 
 }  // namespace pong::sys

@@ -1,0 +1,188 @@
+// pinger: sends ICMP Echo Requests and reports each reply the way the
+// article's client did, then sums up like iputils ping. This file only
+// turns options into parts and wires them together.
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <CLI/CLI.hpp>
+
+#include "payload.hpp"
+#include "ping_socket.hpp"
+#include "pinger.hpp"
+#include "sys/capabilities.hpp"
+#include "sys/signal_fd.hpp"
+#include "sys/unique_fd.hpp"
+
+namespace {
+
+// iputils' exit statuses: 0 a reply came, 1 none did, 2 any other error.
+constexpr int kUsageOrSystemError = 2;
+
+int fail(const std::string& sentence) {
+  fmt::print(stderr, "pinger: {}\n", sentence);
+  return kUsageOrSystemError;
+}
+
+std::chrono::nanoseconds seconds(double value) {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(value));
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "pinger: sends ICMP Echo Requests to HOST and prints a line per reply, as the article's "
+      "client did:\n"
+      "  21 bytes from 172.22.0.3: pid=921, icmp_type=echo reply, icmp_seq=0, data=hello from "
+      "client, time:590μs\n"
+      "\"21 bytes\" is the echo body: identifier and sequence (4 bytes) plus the data (17 bytes "
+      "of \"hello from client\"); the ICMP message adds 4 bytes of type, code and checksum, the "
+      "IPv4 packet 20 more. pid is the ICMP identifier (this process's id & 0xffff; on a "
+      "datagram socket the kernel's choice when that one is taken). Sequence numbers start at "
+      "0; time is the round trip in microseconds. Flags as iputils ping: (DUP!), "
+      "(BAD CHECKSUM!), (DIFFERENT ADDRESS!), 'wrong data byte #i ...'.\n"
+      "Without -c it pings until Ctrl-C. The run ends with an iputils-style summary.\n"
+      "Exit status: 0 when a reply came (with -w and -c: when COUNT replies came), 1 when none "
+      "did, 2 on an error (bad option, unknown host, no socket).\n"
+      "Example: pinger -c 4 icmp-server"};
+  app.set_version_flag("-V,--version", std::string("pinger ") + PONG_VERSION);
+
+  std::string host;
+  std::optional<std::uint64_t> count;
+  double interval = 1.0;
+  double timeout = 10.0;
+  std::optional<double> deadline;
+  std::optional<std::size_t> size;
+  std::optional<std::string> text;
+  std::optional<std::string> pattern;
+  std::optional<int> ttl;
+  std::optional<int> tos;
+  bool quiet = false;
+  bool timestamps = false;
+  bool json = false;
+  bool ipv4 = false;
+  bool ipv6 = false;
+  std::string socket_choice = "auto";
+
+  app.add_option("host", host, "Host name or IPv4 address to ping")->required();
+  app.add_option("-c,--count", count,
+                 "Stop after sending COUNT requests (and waiting for their replies). Default: "
+                 "until Ctrl-C. With -w: stop once COUNT replies came")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{4294967295}));
+  app.add_option("-i,--interval", interval, "Seconds between requests, at least 0.002")
+      ->check(CLI::Range(0.002, 86400.0))
+      ->capture_default_str();
+  app.add_option("-W,--timeout", timeout,
+                 "Seconds to wait for the replies after the last request (as iputils -W); "
+                 "later replies are lost")
+      ->check(CLI::Range(0.001, 86400.0))
+      ->capture_default_str();
+  app.add_option("-w,--deadline", deadline,
+                 "Stop after this many seconds, whatever was sent or received")
+      ->check(CLI::Range(0.001, 86400.0 * 365));
+  app.add_option("-s,--size", size,
+                 "Data bytes per request, after identifier and sequence (0 to 65507). The text "
+                 "or pattern is repeated or cut to this size. Default: the text's length, or 56 "
+                 "with -p")
+      ->check(CLI::Range(std::size_t{0}, pong::client::kMaxDataBytes));
+  auto* data_option = app.add_option(
+      "-d,--data", text,
+      fmt::format("Payload text (default \"{}\")", pong::client::kDefaultPayloadText));
+  app.add_option("-p,--pattern", pattern,
+                 "Fill the payload with this hex pattern of 1 to 16 bytes, e.g. ff00 (as "
+                 "iputils -p)")
+      ->excludes(data_option);
+  app.add_option("-t,--ttl", ttl, "IP time to live of the requests (1 to 255)")
+      ->check(CLI::Range(1, 255));
+  app.add_option("-Q,--tos", tos,
+                 "IP type of service byte of the requests (0 to 255; DSCP << 2 | ECN), "
+                 "decimal or 0x hex")
+      ->check(CLI::Range(0, 255));
+  app.add_flag("-q,--quiet", quiet, "Print the summary only");
+  app.add_flag("-D,--timestamps", timestamps,
+               "Print the time (seconds.microseconds since 1970) before each line");
+  app.add_flag("--json", json,
+               "Print the summary as one JSON object on stdout (host, address, socket, "
+               "identifier, data_bytes, transmitted, received, duplicates, corrupted, errors, "
+               "packet_loss_percent, time_ms, rtt_ms{min,avg,max,mdev} or null); the reply "
+               "lines then go to stderr");
+  auto* v4 = app.add_flag("-4", ipv4, "Use IPv4 (the default and, for now, the only choice)");
+  app.add_flag("-6", ipv6, "Use IPv6: not supported yet")->excludes(v4);
+  app.add_option("--socket", socket_choice,
+                 "ICMP socket: 'dgram' is the unprivileged ping socket (needs a group inside "
+                 "net.ipv4.ping_group_range), 'raw' needs CAP_NET_RAW, 'auto' tries dgram "
+                 "then raw as iputils does")
+      ->check(CLI::IsMember({"auto", "dgram", "raw"}))
+      ->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    return fail(fmt::format("{} (see pinger --help)", e.what()));
+  }
+
+  if (ipv6) return fail("IPv6 is not supported yet: pinger speaks ICMP for IPv4 only");
+
+  std::vector<std::uint8_t> fill;
+  if (pattern) {
+    auto parsed = pong::client::parse_fill_pattern(*pattern);
+    if (!parsed) return fail(parsed.error());
+    fill = std::move(*parsed);
+  } else {
+    const std::string_view chosen =
+        text ? std::string_view(*text) : pong::client::kDefaultPayloadText;
+    fill.assign(chosen.begin(), chosen.end());
+  }
+  // Without -s: the text once, or iputils' 56 bytes of a pattern.
+  const std::size_t data_bytes = size.value_or(pattern ? 56 : fill.size());
+  if (data_bytes > pong::client::kMaxDataBytes) {
+    return fail(fmt::format("the payload text is {} bytes; an IPv4 echo carries at most {}",
+                            data_bytes, pong::client::kMaxDataBytes));
+  }
+
+  auto target = pong::client::resolve_ipv4(host);
+  if (!target) return fail(target.error());
+  if (auto route = pong::client::check_route(*target); !route) return fail(route.error());
+
+  const auto choice = socket_choice == "raw"     ? pong::client::SocketChoice::kRaw
+                      : socket_choice == "dgram" ? pong::client::SocketChoice::kDatagram
+                                                 : pong::client::SocketChoice::kAuto;
+  auto socket = pong::client::open_ping_socket(choice, static_cast<std::uint16_t>(::getpid()));
+  if (!socket) return fail(socket.error());
+  if (ttl) {
+    if (auto r = pong::client::set_ttl(socket->fd.get(), *ttl); !r) return fail(r.error());
+  }
+  if (tos) {
+    if (auto r = pong::client::set_tos(socket->fd.get(), *tos); !r) return fail(r.error());
+  }
+  // The socket is open: nothing from here on needs privilege.
+  (void)pong::sys::drop_all_capabilities();
+
+  // SIGINT and SIGTERM end the run with the summary.
+  auto signal_fd = pong::sys::open_signal_fd({SIGINT, SIGTERM});
+  if (!signal_fd) return fail("cannot set up signal handling");
+
+  pong::client::PingerOptions options;
+  options.host = host;
+  options.target = *target;
+  options.count = count;
+  options.interval = seconds(interval);
+  options.reply_timeout = seconds(timeout);
+  if (deadline) options.deadline = seconds(*deadline);
+  options.payload = pong::client::fill_payload(fill, data_bytes);
+  options.quiet = quiet;
+  options.timestamps = timestamps;
+  options.json = json;
+
+  pong::client::Pinger pinger(std::move(*socket), std::move(options));
+  return pinger.run(signal_fd->get());
+}

@@ -1,0 +1,22 @@
+# pinger (issue 3): unit tests of the pure parts, the broken responder the
+# integration tests need, and the namespaced integration tests.
+# Included from tests/CMakeLists.txt.
+
+pong_unit_test(test_ping_statistics pong_client)
+pong_unit_test(test_reply_match pong_client)
+pong_unit_test(test_pinger_report pong_client)
+pong_unit_test(test_pinger_payload pong_client)
+
+# Answers echo like pong but damages each reply: flips a data byte (with or
+# without fixing the checksum) and can answer from another address.
+add_executable(flip_responder helpers/flip_responder.cpp)
+target_link_libraries(flip_responder PRIVATE pong_sys CLI11::CLI11)
+
+pong_integration_test(pinger_replies pinger_replies.sh)
+pong_integration_test(pinger_kernel pinger_kernel.sh)
+pong_integration_test(pinger_errors pinger_errors.sh)
+pong_integration_test(pinger_broken_replies pinger_broken_replies.sh)
+# The integration tests run pinger, pong and flip_responder from PONG_BIN.
+foreach(t pinger_replies pinger_kernel pinger_errors pinger_broken_replies)
+  set_property(TEST ${t} APPEND PROPERTY LABELS pinger)
+endforeach()

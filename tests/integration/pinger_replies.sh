@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# pinger against pong, in two namespaces joined by a veth pair: the
+# article's reply lines, the iputils summary, both socket kinds, host names,
+# -q, -D, --json, payload options, TTL/TOS, -w and Ctrl-C. Every run is
+# bounded by -c/-W or -w.
+source "$(dirname "$0")/testlib.sh"
+
+netns_create "pg$$s" "pg$$c" 10.112.1
+SERVER=$NETNS_SERVER_ADDR
+PINGER=$PONG_BIN/pinger
+PONG_LOG=$TEST_TMP/pong.log
+
+# Names resolve from a hosts file of the client namespace only (ip netns
+# exec bind-mounts /etc/netns/NAME/* over /etc), with DNS switched off.
+NETNS_ETC=/etc/netns/$NETNS_CLIENT
+mkdir -p "$NETNS_ETC"
+_remove_netns_etc() { rm -rf "$NETNS_ETC"; }
+NETNS_CLEANUP_HOOKS+=(_remove_netns_etc)
+printf '127.0.0.1 localhost\n%s icmp-server\n' "$SERVER" >"$NETNS_ETC/hosts"
+printf 'hosts: files\n' >"$NETNS_ETC/nsswitch.conf"
+
+# run_pinger NAME ARGS...: stdout in $TEST_TMP/NAME, stderr in NAME.err;
+# prints the exit status.
+run_pinger() {
+  local name=$1
+  shift
+  local status=0
+  netns_in_client "$PINGER" "$@" >"$TEST_TMP/$name" 2>"$TEST_TMP/$name.err" || status=$?
+  echo "$status"
+}
+reply_line() { # SEQ [DATA]: the article's line, as a regex
+  echo "^21 bytes from 10\.112\.1\.3: pid=[0-9]+, icmp_type=echo reply, icmp_seq=$1, data=${2:-hello from client}, time:[0-9]+μs$"
+}
+
+netns_start_bg "$NETNS_SERVER" "$PONG_LOG" "$PONG_BIN/pong"
+wait_for_log "$PONG_LOG" "answering ICMP echo" 10
+
+step "pinger -c 4 icmp-server: the article's lines and the iputils summary (raw socket)"
+status=$(run_pinger raw -c 4 -i 0.2 -W 2 icmp-server)
+expect_status 0 "$status" "exit 0 when replies came"
+expect_grep "^PING icmp-server \(10\.112\.1\.3\): 17 data bytes over a raw socket" "$TEST_TMP/raw" \
+  "auto picks raw while ping_group_range excludes us"
+for seq in 0 1 2 3; do
+  expect_grep "$(reply_line "$seq")" "$TEST_TMP/raw" "reply line for icmp_seq=$seq"
+done
+[ "$(grep -c "bytes from" "$TEST_TMP/raw")" = 4 ] || fail "exactly 4 reply lines"
+expect_grep "^--- icmp-server ping statistics ---$" "$TEST_TMP/raw" "summary header names the host"
+expect_grep "^4 packets transmitted, 4 received, 0% packet loss, time [0-9]+ms$" "$TEST_TMP/raw" \
+  "summary counts 4 of 4"
+expect_grep "^rtt min/avg/max/mdev = [0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3}/[0-9]+\.[0-9]{3} ms$" \
+  "$TEST_TMP/raw" "rtt line with three decimals"
+[ ! -s "$TEST_TMP/raw.err" ] || fail "nothing on stderr: $(cat "$TEST_TMP/raw.err")"
+# pid= is the identifier on the wire: pong logged the same one, seq 0..3.
+pid=$(sed -nE 's/^21 bytes from .*pid=([0-9]+),.*/\1/p' "$TEST_TMP/raw" | sort -u)
+[ "$(echo "$pid" | wc -l)" = 1 ] || fail "one identifier for the run"
+for seq in 0 1 2 3; do
+  expect_grep "21 bytes from 10\.112\.1\.2: pid=$pid, icmp_type=echo, icmp_seq=$seq, data=hello from client" \
+    "$PONG_LOG" "pong saw pid=$pid icmp_seq=$seq"
+done
+# min <= avg <= max, and the figures come from the lines' own times.
+python3 - "$TEST_TMP/raw" <<'EOF' || fail "rtt figures do not match the reply lines"
+import math, re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+times = [int(t) / 1000 for t in re.findall(r"time:(\d+)μs", text)]
+mn, avg, mx, mdev = map(float, re.search(r"= ([\d.]+)/([\d.]+)/([\d.]+)/([\d.]+) ms", text).groups())
+assert len(times) == 4, times
+# Lines show whole microseconds and the summary keeps nanoseconds: allow 1 us.
+assert abs(mn - min(times)) <= 0.002 and abs(mx - max(times)) <= 0.002, (mn, mx, times)
+assert abs(avg - sum(times) / 4) <= 0.002, (avg, times)
+m = sum(times) / 4
+assert abs(mdev - math.sqrt(sum((t - m) ** 2 for t in times) / 4)) <= 0.002, (mdev, times)
+EOF
+ok "min/avg/max/mdev agree with the reply lines (population mdev)"
+
+step "datagram socket: allowed by ping_group_range, the kernel owns the identifier"
+status=$(run_pinger dgram-denied --socket dgram -c 1 "$SERVER")
+expect_status 2 "$status" "--socket dgram refused while ping_group_range excludes us"
+expect_grep "ping_group_range" "$TEST_TMP/dgram-denied.err" "the refusal names ping_group_range"
+netns_in_client sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+status=$(run_pinger dgram --socket dgram -c 3 -i 0.2 -W 2 "$SERVER")
+expect_status 0 "$status" "dgram: exit 0"
+expect_grep "over a dgram socket" "$TEST_TMP/dgram" "a datagram socket was used"
+for seq in 0 1 2; do
+  expect_grep "$(reply_line "$seq")" "$TEST_TMP/dgram" "dgram: reply line for icmp_seq=$seq"
+done
+expect_grep "^3 packets transmitted, 3 received, 0% packet loss" "$TEST_TMP/dgram" "dgram: 3 of 3"
+id=$(sed -nE 's/^21 bytes from .*pid=([0-9]+),.*/\1/p' "$TEST_TMP/dgram" | sort -u)
+expect_grep "pid=$id, icmp_type=echo, icmp_seq=2" "$PONG_LOG" "pong saw the kernel-owned identifier $id"
+status=$(run_pinger auto -c 1 "$SERVER")
+expect_grep "over a dgram socket" "$TEST_TMP/auto" "auto now prefers the datagram socket"
+status=$(run_pinger forced-raw --socket raw -c 1 "$SERVER")
+expect_grep "over a raw socket" "$TEST_TMP/forced-raw" "--socket raw still forces raw"
+netns_in_client sysctl -qw net.ipv4.ping_group_range="1 0"
+
+step "-q prints the summary only"
+status=$(run_pinger quiet -q -c 2 -i 0.2 "$SERVER")
+expect_status 0 "$status" "-q: exit 0"
+expect_no_grep "bytes from|^PING" "$TEST_TMP/quiet" "-q: no header, no reply lines"
+expect_grep "^2 packets transmitted, 2 received, 0% packet loss" "$TEST_TMP/quiet" "-q: summary"
+
+step "-D puts a timestamp before each line"
+status=$(run_pinger stamps -D -c 2 -i 0.2 "$SERVER")
+expect_grep "^\[[0-9]{10}\.[0-9]{6}\] 21 bytes from 10\.112\.1\.3: .*icmp_seq=1," "$TEST_TMP/stamps" \
+  "-D: [seconds.microseconds] prefix"
+
+step "--json: one JSON object on stdout, reply lines on stderr"
+status=$(run_pinger json --json -c 3 -i 0.2 "$SERVER")
+expect_status 0 "$status" "--json: exit 0"
+python3 - "$TEST_TMP/json" <<'EOF' || fail "--json output is not the expected JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["host"] == "10.112.1.3" and d["address"] == "10.112.1.3", d
+assert d["socket"] == "raw" and d["data_bytes"] == 17, d
+assert (d["transmitted"], d["received"], d["duplicates"], d["errors"]) == (3, 3, 0, 0), d
+assert d["packet_loss_percent"] == 0 and d["time_ms"] >= 400, d
+r = d["rtt_ms"]
+assert 0 < r["min"] <= r["avg"] <= r["max"] and r["mdev"] >= 0, r
+EOF
+ok "--json parses, with every figure right"
+expect_grep "$(reply_line 2)" "$TEST_TMP/json.err" "--json: reply lines went to stderr"
+
+step "payload options: -d text, -s size, -p pattern"
+status=$(run_pinger text -c 1 -d "ping pong" "$SERVER")
+expect_grep "^13 bytes from 10\.112\.1\.3: .*data=ping pong, time:" "$TEST_TMP/text" \
+  "-d: 13 bytes = 4 + 9 data bytes"
+expect_grep "13 bytes from 10\.112\.1\.2: .*data=ping pong$" "$PONG_LOG" "pong received the text"
+status=$(run_pinger sized -c 1 -s 40 "$SERVER")
+expect_grep "^44 bytes from .*data=hello from clienthello from clienthello., time:" \
+  "$TEST_TMP/sized" "-s 40: the text repeated to 40 bytes"
+status=$(run_pinger pattern -c 1 -p a5 "$SERVER")
+expect_grep "^60 bytes from .*data=hex:(a5){56}, time:" "$TEST_TMP/pattern" \
+  "-p a5: 56 bytes of the pattern, as iputils"
+status=$(run_pinger empty -c 1 -s 0 "$SERVER")
+expect_grep "^4 bytes from .*data=\(empty\), time:" "$TEST_TMP/empty" "-s 0: no data at all"
+status=$(run_pinger big -c 2 -i 0.2 -s 3000 "$SERVER")
+expect_grep "^2 packets transmitted, 2 received, 0% packet loss" "$TEST_TMP/big" \
+  "-s 3000 (fragmented): both back"
+expect_no_grep "wrong data" "$TEST_TMP/big" "-s 3000: data intact"
+
+step "-t and -Q set the requests' TTL and TOS"
+netns_in_server timeout 5 tcpdump -l -n -v -c 1 -i eth0 "icmp[icmptype] = 8" \
+  >"$TEST_TMP/tcpdump" 2>/dev/null &
+tcpdump_pid=$!
+sleep 1
+status=$(run_pinger ttl -c 1 -t 7 -Q 0xb8 "$SERVER")
+wait "$tcpdump_pid" || true
+expect_grep "tos 0xb8, ttl 7," "$TEST_TMP/tcpdump" "the request left with TOS 0xb8 and TTL 7"
+
+step "-w: a deadline instead of a count"
+start=$(date +%s%N)
+status=$(run_pinger deadline -w 1 -i 0.2 "$SERVER")
+elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+expect_status 0 "$status" "-w 1: exit 0"
+expect_grep "^[4-6] packets transmitted, [4-6] received, 0% packet loss" "$TEST_TMP/deadline" \
+  "-w 1 -i 0.2: about five requests"
+[ "$elapsed_ms" -lt 3000 ] || fail "-w 1 took ${elapsed_ms} ms"
+ok "-w 1 stopped after about a second (${elapsed_ms} ms)"
+
+step "Ctrl-C (SIGINT) prints the summary and exits 0"
+# Started with SIGINT ignored, as a script's background job may be: the
+# signal must reach pinger all the same.
+(
+  trap '' INT
+  exec ip netns exec "$NETNS_CLIENT" "$PINGER" -i 0.2 -w 30 "$SERVER"
+) >"$TEST_TMP/sigint" 2>&1 &
+pinger_pid=$!
+NETNS_PIDS+=("$pinger_pid")
+wait_for_log "$TEST_TMP/sigint" "icmp_seq=2," 10
+kill -INT "$pinger_pid"
+status=0
+for _ in $(seq 50); do kill -0 "$pinger_pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pinger_pid" 2>/dev/null && fail "pinger still runs 5 s after SIGINT"
+wait "$pinger_pid" || status=$?
+expect_status 0 "$status" "exit 0 after SIGINT"
+expect_grep "^--- 10\.112\.1\.3 ping statistics ---$" "$TEST_TMP/sigint" "summary printed on SIGINT"
+expect_grep "^[0-9]+ packets transmitted, [0-9]+ received, " "$TEST_TMP/sigint" "with its counts"
+
+finish
