@@ -22,26 +22,17 @@ bool is_reported_error(std::uint8_t type) {
   }
 }
 
-// RFC 792: Destination Unreachable, Time Exceeded and Parameter Problem
-// carry "Internet Header + 64 bits of Original Data Datagram". The quoted
-// header's total length still describes the whole original datagram, of
-// which only a prefix is here, so wire::Ipv4Packet::parse (which insists
-// on the whole datagram) cannot be used. Checked here instead: version 4,
-// a header length of at least 20 bytes that fits with the 8 ICMP bytes
-// behind it, protocol ICMP, and our target as destination. Returns the
-// quoted ICMP bytes.
+// The datagram an ICMP error quotes (RFC 792: "Internet Header + 64 bits of
+// Original Data Datagram") must be ICMP, sent to our target, with at least
+// the 8 bytes of an ICMP header quoted. Returns the quoted ICMP bytes.
 std::optional<std::span<const std::uint8_t>> quoted_icmp_of_ours(
     std::span<const std::uint8_t> quoted, wire::Ipv4Address target) {
-  namespace f = wire::ipv4_field;
-  if (quoted.size() < wire::kIpv4MinHeaderLength) return std::nullopt;
-  if ((quoted[f::kVersionIhl] >> 4) != 4) return std::nullopt;
-  const std::size_t header_length = std::size_t{quoted[f::kVersionIhl] & 0x0Fu} * 4;
-  if (header_length < wire::kIpv4MinHeaderLength) return std::nullopt;
-  if (header_length + wire::kIcmpv4HeaderLength > quoted.size()) return std::nullopt;
-  if (quoted[f::kProtocol] != wire::kIpProtocolIcmp) return std::nullopt;
-  const auto d = quoted.subspan<f::kDestination, 4>();
-  if (wire::Ipv4Address{{d[0], d[1], d[2], d[3]}} != target) return std::nullopt;
-  return quoted.subspan(header_length);
+  const auto ip = wire::Ipv4Packet::parse_quoted(quoted);
+  if (!ip || ip->protocol() != wire::kIpProtocolIcmp || ip->destination() != target) {
+    return std::nullopt;
+  }
+  if (ip->payload().size() < wire::kIcmpv4HeaderLength) return std::nullopt;
+  return ip->payload();
 }
 
 // The quoted ICMP header must be one of our Echo Requests: type 8, our

@@ -125,6 +125,43 @@ TEST(Ipv4Packet, FragmentFields) {
   EXPECT_TRUE(ip->is_fragment());
 }
 
+TEST(Ipv4Packet, ParseQuotedAcceptsThePrefixAnIcmpErrorCarries) {
+  // RFC 792: an error quotes the header and the first 8 data bytes; the
+  // quoted total length (84) still describes the whole original.
+  const auto full = captured_request();
+  const auto quote = std::span(full).first(28);
+  EXPECT_EQ(Ipv4Packet::parse(quote).error(), DropReason::kIpBadTotalLength);
+  const auto ip = Ipv4Packet::parse_quoted(quote);
+  ASSERT_TRUE(ip);
+  EXPECT_EQ(ip->total_length(), 84);
+  EXPECT_EQ(ip->payload().size(), 8u);
+  EXPECT_EQ(ip->payload()[0], 0x08);
+  EXPECT_EQ(ip->destination(), (Ipv4Address{{127, 0, 0, 1}}));
+  // A whole datagram parses as with parse(), padding trimmed.
+  auto padded = full;
+  padded.push_back(0);
+  EXPECT_EQ(Ipv4Packet::parse_quoted(padded)->bytes().size(), 84u);
+}
+
+TEST(Ipv4Packet, ParseQuotedStillRejectsBrokenHeadersAtEveryLength) {
+  const auto full = captured_request();
+  for (std::size_t n = 0; n < kIpv4MinHeaderLength; ++n) {
+    EXPECT_EQ(Ipv4Packet::parse_quoted(std::span(full).first(n)).error(), DropReason::kIpTruncated);
+  }
+  for (std::size_t n = kIpv4MinHeaderLength; n <= full.size(); ++n) {
+    const auto ip = Ipv4Packet::parse_quoted(std::span(full).first(n));
+    ASSERT_TRUE(ip) << n;
+    EXPECT_EQ(ip->payload().size(), n - kIpv4MinHeaderLength);
+  }
+  auto bad = full;
+  bad[0] = 0x44;
+  EXPECT_EQ(Ipv4Packet::parse_quoted(bad).error(), DropReason::kIpBadHeaderLength);
+  bad = full;
+  bad[2] = 0;
+  bad[3] = 10;
+  EXPECT_EQ(Ipv4Packet::parse_quoted(bad).error(), DropReason::kIpBadTotalLength);
+}
+
 TEST(Ipv4PacketMut, FillHeaderChecksumRestoresTheCapturedValue) {
   auto bytes = captured_request();
   bytes[10] = 0;

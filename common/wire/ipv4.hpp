@@ -72,6 +72,28 @@ class BasicIpv4Packet {
     return BasicIpv4Packet(buffer.first(total_len), header_len);
   }
 
+  // For the datagram an ICMP error quotes: RFC 792 Destination
+  // Unreachable, Time Exceeded and Parameter Problem carry "Internet Header
+  // + 64 bits of Original Data Datagram" (RFC 1812 4.3.2.3 allows more).
+  // The quoted total length still describes the whole original, of which
+  // only a prefix is here, so it may exceed the buffer: the view then ends
+  // with the buffer, and payload() is the part that was quoted. Everything
+  // else is checked as in parse().
+  static constexpr std::expected<BasicIpv4Packet, DropReason> parse_quoted(std::span<Byte> buffer) {
+    if (buffer.size() < kIpv4MinHeaderLength) return std::unexpected(DropReason::kIpTruncated);
+    if ((buffer[ipv4_field::kVersionIhl] >> 4) != 4) {
+      return std::unexpected(DropReason::kIpBadVersion);
+    }
+    const std::size_t header_len = std::size_t{buffer[ipv4_field::kVersionIhl] & 0x0Fu} * 4;
+    if (header_len < kIpv4MinHeaderLength || header_len > buffer.size()) {
+      return std::unexpected(DropReason::kIpBadHeaderLength);
+    }
+    const std::size_t total_len = load_be16(buffer.template subspan<ipv4_field::kTotalLength, 2>());
+    if (total_len < header_len) return std::unexpected(DropReason::kIpBadTotalLength);
+    return BasicIpv4Packet(buffer.first(total_len < buffer.size() ? total_len : buffer.size()),
+                           header_len);
+  }
+
   constexpr std::uint8_t version() const { return bytes_[ipv4_field::kVersionIhl] >> 4; }
   constexpr std::size_t header_length() const { return header_length_; }
   // The whole TOS octet (RFC 791), today DSCP and ECN (RFC 2474, RFC 3168).
