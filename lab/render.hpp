@@ -1,0 +1,53 @@
+// Text for a terminal: every model of this directory, laid out in aligned
+// columns. Colour comes from the Style; the text is the same without it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "checksum_steps.hpp"
+#include "craft.hpp"
+#include "decode.hpp"
+#include "hex_input.hpp"
+#include "incremental.hpp"
+#include "reply.hpp"
+#include "style.hpp"
+
+namespace pong::lab {
+
+struct RenderOptions {
+  Style style;
+  bool everything = false;  // every checksum word and payload byte, however many
+};
+
+std::string render_checksum(std::span<const std::uint8_t> bytes, const ChecksumSteps& steps,
+                            bool verify, const RenderOptions& options);
+
+// Both equations with their arithmetic, and whether they agree.
+std::string render_incremental(const IncrementalUpdate& update, const RenderOptions& options,
+                               std::string_view indent = "");
+
+std::string render_rfc1624_example(const Rfc1624Example& example, const RenderOptions& options);
+
+// `number` counts packets in the paste from 1.
+std::string render_decoded(const DecodedPacket& packet, const Capture& capture, std::size_t number,
+                           const RenderOptions& options);
+
+std::string render_reply(const ReplyExplanation& reply, const Capture& capture, std::size_t number,
+                         const RenderOptions& options);
+
+// `sending`: the kernel will add the IP header, so no source is shown.
+std::string render_crafted(const CraftedRequest& request, const CraftOptions& options,
+                           bool icmp_only, bool hex_only, bool sending = false);
+
+// Wireshark-style lines: offset, 16 bytes in two groups of 8, ASCII.
+std::string render_bytes(std::span<const std::uint8_t> bytes, std::string_view indent,
+                         bool everything);
+
+// The one line `craft` and `decode` use for an echo message's contents.
+std::string describe_data(std::span<const std::uint8_t> data);
+
+}  // namespace pong::lab

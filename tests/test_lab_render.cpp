@@ -1,0 +1,191 @@
+// What icmp-lab prints: the RFC numbers in the text, aligned columns, and
+// colour only when asked for.
+#include "render.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "packets.hpp"
+
+namespace pong::lab {
+namespace {
+
+const RenderOptions kPlain{Style{false}, false};
+const RenderOptions kColor{Style{true}, false};
+
+bool contains(const std::string& text, std::string_view part) {
+  return text.find(part) != std::string::npos;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+Capture capture_of(std::vector<std::uint8_t> bytes) {
+  Capture c;
+  c.bytes = std::move(bytes);
+  return c;
+}
+
+TEST(UseColor, OnlyOnATerminalAndWithoutNoColor) {
+  EXPECT_TRUE(use_color(ColorMode::kAuto, true, nullptr));
+  EXPECT_TRUE(use_color(ColorMode::kAuto, true, ""));
+  EXPECT_FALSE(use_color(ColorMode::kAuto, true, "1"));
+  EXPECT_FALSE(use_color(ColorMode::kAuto, false, nullptr));
+  EXPECT_TRUE(use_color(ColorMode::kAlways, false, "1"));
+  EXPECT_FALSE(use_color(ColorMode::kNever, true, nullptr));
+}
+
+TEST(RenderChecksum, Rfc1071ExampleStepByStep) {
+  const std::vector<std::uint8_t> bytes{0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
+  const std::string out = render_checksum(bytes, explain_checksum(bytes), false, kPlain);
+  EXPECT_TRUE(contains(out, "RFC 1071 checksum of 8 bytes: 4 16-bit words")) << out;
+  EXPECT_TRUE(contains(out, "     1       0  00 01   0x0001  0x00000001\n")) << out;
+  EXPECT_TRUE(contains(out, "     4       6  f6 f7   0xf6f7  0x0002ddf0\n")) << out;
+  EXPECT_TRUE(contains(out, "    0x0002ddf0 -> 0xddf0 + 0x0002 = 0xddf2\n")) << out;
+  EXPECT_TRUE(contains(out, "  one's complement sum: 0xddf2\n")) << out;
+  EXPECT_TRUE(contains(out, "  checksum = ~0xddf2 = 0x220d\n")) << out;
+  EXPECT_FALSE(contains(out, "\033[")) << out;
+}
+
+TEST(RenderChecksum, VerifySaysValidOrInvalid) {
+  auto header = test::captured_request();
+  header.resize(20);
+  std::string out = render_checksum(header, explain_checksum(header), true, kPlain);
+  EXPECT_TRUE(contains(out, "  valid: with its checksum included, the data sums to 0xffff")) << out;
+  header[11] ^= 1;
+  out = render_checksum(header, explain_checksum(header), true, kPlain);
+  EXPECT_TRUE(contains(out, "  INVALID: the sum is 0x0001, not 0xffff")) << out;
+  out = render_checksum(header, explain_checksum(header), true, kColor);
+  EXPECT_TRUE(contains(out, "\033[1;31mINVALID\033[0m")) << out;
+}
+
+TEST(RenderChecksum, AnOddByteIsMarkedAndLongInputsAreShortened) {
+  std::vector<std::uint8_t> bytes{0x12, 0x34, 0xab};
+  std::string out = render_checksum(bytes, explain_checksum(bytes), false, kPlain);
+  EXPECT_TRUE(contains(out, "  ab 00*  0xab00")) << out;
+  EXPECT_TRUE(contains(out, "* an odd last byte is paired with a zero low byte (RFC 1071 4.1)"));
+
+  bytes.assign(400, 0x01);
+  out = render_checksum(bytes, explain_checksum(bytes), false, kPlain);
+  EXPECT_TRUE(contains(out, "  ... 168 more words (--all shows them) ...\n")) << out;
+  EXPECT_TRUE(contains(out, "   200     398  01 01 ")) << out;
+  const RenderOptions all{Style{false}, true};
+  out = render_checksum(bytes, explain_checksum(bytes), false, all);
+  EXPECT_FALSE(contains(out, "more words"));
+  EXPECT_TRUE(contains(out, "   100     198  01 01 ")) << out;
+}
+
+TEST(RenderIncremental, Rfc1624ExampleShowsMinusZeroAgainstPlusZero) {
+  const std::string out = render_rfc1624_example(rfc1624_example(), kPlain);
+  EXPECT_TRUE(contains(out,
+                       "the other header words sum to 0xcd7a; one word m = 0x5555 becomes "
+                       "m' = 0x3285"))
+      << out;
+  EXPECT_TRUE(contains(out, "old checksum  HC  = ~(0xcd7a + 0x5555) = ~0x22d0 = 0xdd2f")) << out;
+  EXPECT_TRUE(contains(out, "recomputed    HC' = ~(0xcd7a + 0x3285) = ~0xffff = 0x0000")) << out;
+  EXPECT_TRUE(contains(out,
+                       "RFC 1141      HC' = 0xdd2f + 0x5555 + ~0x3285 = 0xffff   wrong: -0, "
+                       "where the recomputation gives +0"))
+      << out;
+  EXPECT_TRUE(contains(out,
+                       "eqn. 3        HC' = ~(~0xdd2f + ~0x5555 + 0x3285) = ~(0x22d0 + "
+                       "0xaaaa + 0x3285) = ~0xffff = 0x0000   right"))
+      << out;
+
+  const std::string update = render_incremental(rfc1624_example().update, kPlain);
+  EXPECT_TRUE(contains(update, "they differ: eqn. 3 gives 0x0000, RFC 1141 gives 0xffff"))
+      << update;
+}
+
+TEST(RenderDecoded, FieldsAreAlignedInColumns) {
+  const auto bytes = test::captured_request();
+  const auto packet = decode_packet(bytes);
+  ASSERT_TRUE(packet);
+  const std::string out = render_decoded(*packet, capture_of(bytes), 1, kPlain);
+  EXPECT_TRUE(contains(out, "  header checksum   0xaa96        valid: the header sums to 0xffff\n"))
+      << out;
+  EXPECT_TRUE(
+      contains(out, "  checksum          0x492b        valid: the message sums to 0xffff\n"))
+      << out;
+  EXPECT_TRUE(contains(out, "  identifier        21780         0x5514\n")) << out;
+  EXPECT_TRUE(contains(out, "  sequence number   1             0x0001\n")) << out;
+  EXPECT_TRUE(contains(out, "  TTL               64\n")) << out;
+  EXPECT_TRUE(contains(out, "  type              8             echo request\n")) << out;
+  EXPECT_TRUE(
+      contains(out, "  0000  2d 08 f4 60 00 00 00 00  6c 83 0d 00 00 00 00 00  -..`....l.......\n"))
+      << out;
+  // Every field row puts its value at column 20.
+  for (const std::string& line : lines_of(out)) {
+    if (line.size() < 21 || line.substr(0, 2) != "  " || line[2] == ' ' ||
+        contains(line, "note:")) {
+      continue;
+    }
+    if (line.substr(2, 4) == "0000" || line.substr(2, 2) == "00" || line.substr(2, 2) == "0x")
+      continue;
+    EXPECT_EQ(line[19], ' ') << line;
+    EXPECT_NE(line[20], ' ') << line;
+  }
+  EXPECT_FALSE(contains(out, "\033["));
+  const std::string colored = render_decoded(*packet, capture_of(bytes), 1, kColor);
+  EXPECT_TRUE(contains(colored, "\033[32mvalid\033[0m"));
+}
+
+TEST(RenderReply, ShowsTheChangedWordBothChecksumsAndTheRfc1624Example) {
+  const auto r = explain_reply(test::captured_request());
+  ASSERT_TRUE(r);
+  const std::string out = render_reply(*r, capture_of(test::captured_request()), 1, kPlain);
+  EXPECT_TRUE(contains(out, "    request  08 00  m  = 0x0800  type 8 (echo request), code 0\n"))
+      << out;
+  EXPECT_TRUE(contains(out, "    reply    00 00  m' = 0x0000  type 0 (echo reply), code 0\n"))
+      << out;
+  EXPECT_TRUE(contains(out, "      checksum = ~0xaed4 = 0x512b\n")) << out;
+  EXPECT_TRUE(contains(out, "          HC'  = ~0xaed4 = 0x512b\n")) << out;
+  EXPECT_TRUE(contains(out,
+                       "the recomputation and eqn. 3 agree: 0x512b; pong writes 0x512b, and "
+                       "the reply verifies"))
+      << out;
+  EXPECT_TRUE(contains(out, "= ~0xffff = 0x0000   right")) << out;
+  EXPECT_TRUE(contains(out, "  0000 512b 5514 0001 2d08 f460 0000 0000\n  ^^   ^^\n")) << out;
+  EXPECT_TRUE(contains(out, "  4500 0054 9210 4000 4001 aa96 7f00 0001\n")) << out;
+}
+
+TEST(RenderBytes, WiresharkStyleLinesAndLongPayloadsShortened) {
+  const std::vector<std::uint8_t> hello{'h', 'i', 0x00};
+  EXPECT_EQ(render_bytes(hello, "  ", false),
+            "  0000  68 69 00                                          hi.\n");
+  const std::vector<std::uint8_t> big(2000, 0x41);
+  const std::string out = render_bytes(big, "", false);
+  EXPECT_TRUE(contains(out, "... 1680 bytes not shown (--all shows them) ...")) << out;
+  EXPECT_TRUE(contains(out, "07c0  41 41")) << out;
+  EXPECT_EQ(lines_of(render_bytes(big, "", true)).size(), 125u);
+}
+
+TEST(RenderCrafted, ACommentLineThenHexThatDecodeReads) {
+  CraftOptions options;
+  options.identifier = 4660;
+  options.sequence = 1;
+  const std::string text = "hi";
+  options.data.assign(text.begin(), text.end());
+  options.bad_checksum = true;
+  const auto r = craft_echo_request(options);
+  const std::string out = render_crafted(*r, options, false, false);
+  EXPECT_TRUE(contains(out,
+                       "# ICMP echo request 172.22.0.2 > 172.22.0.3: id 4660, seq 1, 2 data "
+                       "bytes \"hi\", checksum 0x"))
+      << out;
+  EXPECT_TRUE(contains(out, "(deliberately wrong; the right one is 0x")) << out;
+  const auto captures = parse_captures(out);
+  ASSERT_TRUE(captures);
+  EXPECT_EQ((*captures)[0].bytes, r->datagram);
+  EXPECT_EQ(render_crafted(*r, options, true, true), format_hex_groups(r->icmp()) + "\n");
+}
+
+}  // namespace
+}  // namespace pong::lab

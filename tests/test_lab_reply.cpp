@@ -1,0 +1,157 @@
+// pong's reply to a request, explained; the reply is the responder's own.
+#include "reply.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <vector>
+
+#include "craft.hpp"
+#include "packets.hpp"
+#include "wire/checksum.hpp"
+#include "wire/echo.hpp"
+
+namespace pong::lab {
+namespace {
+
+TEST(ExplainReply, TheCapturedRequestGetsChecksum512bByEveryMethod) {
+  const auto request = test::captured_request();
+  const auto r = explain_reply(request);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->old_word, 0x0800);
+  EXPECT_EQ(r->new_word, 0x0000);
+  EXPECT_EQ(r->old_checksum, 0x492b);
+  EXPECT_EQ(r->new_checksum, 0x512b);
+  EXPECT_EQ(r->full.checksum, 0x512b);
+  EXPECT_EQ(r->incremental.eqn3, 0x512b);
+  EXPECT_EQ(r->incremental.rfc1141, 0x512b);
+  EXPECT_TRUE(r->reply_verifies);
+  EXPECT_EQ(r->reply_source, (wire::Ipv4Address{{127, 0, 0, 1}}));
+  ASSERT_EQ(r->reply_icmp.size(), 64u);
+  EXPECT_EQ(r->reply_icmp[0], 0);
+  EXPECT_EQ(r->reply_icmp[2], 0x51);
+  EXPECT_EQ(r->reply_icmp[3], 0x2b);
+  // Only bytes 0, 2 and 3 of the ICMP message change.
+  for (std::size_t i = 0; i < 64; ++i) {
+    if (i == 0 || i == 2 || i == 3) continue;
+    EXPECT_EQ(r->reply_icmp[i], r->request_icmp[i]) << i;
+  }
+}
+
+TEST(ExplainReply, ShowsExactlyWhatTheResponderSends) {
+  std::mt19937 rng(792);
+  std::uniform_int_distribution<int> value(0, 0xFFFF);
+  std::uniform_int_distribution<std::size_t> size(0, 200);
+  for (int i = 0; i < 2000; ++i) {
+    CraftOptions options;
+    options.identifier = static_cast<std::uint16_t>(value(rng));
+    options.sequence = static_cast<std::uint16_t>(value(rng));
+    options.data.resize(size(rng));
+    for (auto& b : options.data) b = static_cast<std::uint8_t>(value(rng));
+    auto bytes = craft_echo_request(options)->datagram;
+    const auto r = explain_reply(bytes);
+    ASSERT_TRUE(r) << r.error().message;
+    const auto answer = wire::answer_echo_request(bytes, {}, {});
+    ASSERT_TRUE(answer);
+    ASSERT_TRUE(std::equal(r->reply_icmp.begin(), r->reply_icmp.end(), answer->icmp.begin(),
+                           answer->icmp.end()));
+    ASSERT_EQ(r->incremental.eqn3, r->new_checksum);
+    ASSERT_EQ(r->full.checksum, r->new_checksum) << i;
+    ASSERT_TRUE(r->reply_verifies);
+  }
+}
+
+// An echo reply with nothing in it: type 0, code 0, id 0, seq 0, no data.
+// A full recomputation gives 0xffff (the sum is +0); eqn. 3 gives 0x0000.
+// icmp-lab shows both, and whether the reply pong would send verifies.
+TEST(ExplainReply, TheAllZeroReplyShowsBothAnswers) {
+  CraftOptions options;
+  options.identifier = 0;
+  options.sequence = 0;
+  const auto request = craft_echo_request(options);
+  ASSERT_EQ(request->checksum, 0xf7ff);
+  auto bytes = request->datagram;
+  const auto r = explain_reply(bytes);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->full.checksum, 0xffff);
+  EXPECT_EQ(r->incremental.eqn3, 0x0000);
+  EXPECT_EQ(r->incremental.rfc1141, 0xffff);
+  const auto answer = wire::answer_echo_request(bytes, {}, {});
+  ASSERT_TRUE(answer);
+  EXPECT_EQ(r->new_checksum, (answer->icmp[2] << 8) | answer->icmp[3]);
+  EXPECT_EQ(r->reply_verifies, wire::checksum_is_valid(answer->icmp));
+}
+
+TEST(ExplainReply, TheReplyDatagramDecodesAsAValidReply) {
+  const auto r = explain_reply(test::captured_request());
+  ASSERT_TRUE(r);
+  const auto p = decode_packet(r->reply_datagram);
+  ASSERT_TRUE(p);
+  EXPECT_TRUE(p->ip.checksum.valid);  // swapping addresses keeps the sum
+  EXPECT_EQ(p->icmp->type, 0);
+  EXPECT_TRUE(p->icmp->checksum->valid);
+  EXPECT_TRUE(is_reply_to(*p, *r));
+  EXPECT_EQ(first_difference(r->reply_icmp, std::vector<std::uint8_t>(p->datagram.begin() + 20,
+                                                                      p->datagram.end())),
+            std::nullopt);
+}
+
+TEST(ExplainReply, WhatPongDoesNotAnswerIsSaidWithItsDropReason) {
+  auto bytes = test::captured_request();
+  bytes[23] ^= 0x01;
+  auto r = explain_reply(bytes);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LabErrorKind::kNotEchoRequest);
+  EXPECT_EQ(r.error().message,
+            "pong drops this request and counts it as icmp_bad_checksum: its ICMP checksum is "
+            "0x492a, the right one is 0x492b, so there is no reply");
+
+  bytes = test::captured_request();
+  bytes[20] = 0;
+  bytes[22] = 0x51;
+  r = explain_reply(bytes);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "this is an ICMP echo reply (type 0), not an echo request (type 8): pong answers echo "
+            "requests only and counts this as not_echo_request");
+
+  CraftOptions options;
+  options.destination = {{255, 255, 255, 255}};
+  r = explain_reply(craft_echo_request(options)->datagram);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("non_unicast_destination"), std::string::npos);
+
+  bytes = test::captured_request();
+  bytes[9] = 17;
+  (*wire::Ipv4PacketMut::parse(bytes)).fill_header_checksum();
+  r = explain_reply(bytes);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message,
+            "this datagram carries protocol 17 (UDP), not ICMP: pong counts it as not_icmp");
+
+  bytes = test::captured_request();
+  bytes[6] = 0x20;  // MF: a first fragment
+  (*wire::Ipv4PacketMut::parse(bytes)).fill_header_checksum();
+  r = explain_reply(bytes);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("ip_fragment"), std::string::npos);
+}
+
+TEST(ExplainReply, DecodingErrorsPassThroughAtEveryLength) {
+  const auto full = test::captured_request();
+  for (std::size_t n = 0; n < full.size(); ++n) {
+    const auto r = explain_reply(std::span(full).first(n));
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().kind, LabErrorKind::kNotEchoRequest) << n;
+  }
+}
+
+TEST(FirstDifference, FindsTheByteOrTheLength) {
+  const std::vector<std::uint8_t> a{1, 2, 3};
+  EXPECT_EQ(first_difference(a, a), std::nullopt);
+  EXPECT_EQ(first_difference(a, std::vector<std::uint8_t>{1, 9, 3}), 1u);
+  EXPECT_EQ(first_difference(a, std::vector<std::uint8_t>{1, 2}), 2u);
+}
+
+}  // namespace
+}  // namespace pong::lab
