@@ -53,6 +53,50 @@ TEST(AnswerEchoRequest, TheCapturedRequestBecomesAReplyWithChecksum512b) {
   }
 }
 
+TEST(AnswerEchoRequest, AnAllZeroReplyGetsChecksumFfffNotZero) {
+  // Request: type 8, code 0, id 0, seq 0, no data; checksum ~0x0800 =
+  // 0xf7ff. The reply is all zero but its checksum: the sum is +0, so the
+  // checksum is ~(+0) = 0xffff, which a full recomputation gives and
+  // receivers verify. RFC 1624 eqn. 3 alone would give 0x0000.
+  EXPECT_EQ(checksum_update(0xf7ff, 0x0800, 0x0000), 0x0000);
+  for (const std::size_t zero_data : {0u, 1u, 2u, 56u}) {
+    const std::vector<std::uint8_t> data(zero_data);
+    const Icmpv4EchoRepr echo{true, 0, 0, 0, data};
+    Ipv4Repr ip;
+    ip.source = {{10, 0, 0, 2}};
+    ip.destination = kLoopback;
+    ip.payload_length = echo.buffer_length();
+    std::vector<std::uint8_t> bytes(ip.buffer_length());
+    ip.emit(bytes);
+    echo.emit(*Icmpv4PacketMut::parse(std::span(bytes).subspan(20)));
+    const auto reply = answer_echo_request(bytes, kUnicastLoopback, {});
+    ASSERT_TRUE(reply) << zero_data;
+    const auto icmp = Icmpv4Packet::parse(reply->icmp);
+    EXPECT_EQ(icmp->checksum(), 0xffff) << zero_data;
+    EXPECT_TRUE(icmp->checksum_valid()) << zero_data;
+  }
+}
+
+TEST(AnswerEchoRequest, AZeroChecksumIsKeptWhenItIsRight) {
+  // A reply whose other words sum to -0 (here its identifier, 0xffff) has
+  // the checksum ~0xffff = 0x0000, rightly: the all-zero correction must
+  // leave it alone.
+  const Icmpv4EchoRepr echo{true, 0, 0xffff, 0, {}};
+  std::vector<std::uint8_t> icmp_bytes(echo.buffer_length());
+  echo.emit(*Icmpv4PacketMut::parse(icmp_bytes));
+  Ipv4Repr ip;
+  ip.destination = kLoopback;
+  ip.payload_length = icmp_bytes.size();
+  std::vector<std::uint8_t> bytes(ip.buffer_length());
+  ip.emit(bytes);
+  std::copy(icmp_bytes.begin(), icmp_bytes.end(), bytes.begin() + 20);
+  const auto reply = answer_echo_request(bytes, kUnicastLoopback, {});
+  ASSERT_TRUE(reply);
+  const auto icmp = Icmpv4Packet::parse(reply->icmp);
+  EXPECT_EQ(icmp->checksum(), 0x0000);
+  EXPECT_TRUE(icmp->checksum_valid());
+}
+
 TEST(AnswerEchoRequest, KeepsTheCodeAndIdSeqAndDataAsTheyCame) {
   auto bytes = make_request(kLoopback, {'h', 'i'});
   bytes[21] = 5;  // a non-zero code, checksum fixed below
@@ -177,10 +221,17 @@ TEST(AnswerEchoRequest, IncrementalChecksumAgreesWithFullRecomputationOnRandomRe
   std::uniform_int_distribution<int> byte(0, 255);
   std::uniform_int_distribution<std::size_t> length(0, 1500);
   for (int round = 0; round < 20000; ++round) {
-    std::vector<std::uint8_t> data(length(rng));
-    for (auto& b : data) b = static_cast<std::uint8_t>(byte(rng));
+    std::vector<std::uint8_t> data(round % 4 == 0 ? length(rng) % 8 : length(rng));
+    // Every fourth request is all zero but for its type: the corner case
+    // of RFC 1624 eqn. 3 (see AnAllZeroReplyGetsChecksumFfffNotZero).
+    if (round % 4 != 0) {
+      for (auto& b : data) b = static_cast<std::uint8_t>(byte(rng));
+    }
     auto bytes = make_request(kLoopback, data);
-    bytes[21] = static_cast<std::uint8_t>(byte(rng));  // any code
+    bytes[21] = round % 4 == 0 ? 0 : static_cast<std::uint8_t>(byte(rng));  // any code
+    if (round % 4 == 0) {
+      bytes[24] = bytes[25] = bytes[26] = bytes[27] = 0;  // id and seq zero
+    }
     Icmpv4PacketMut::parse(std::span(bytes).subspan(20))->fill_checksum();
     const auto reply = answer_echo_request(bytes, kUnicastLoopback, {});
     ASSERT_TRUE(reply);

@@ -71,7 +71,10 @@ constexpr bool checksum_is_valid(std::span<const std::uint8_t> data) {
 // RFC 1624 3: "RFC 1141 yields an updated header checksum of -0 when it
 // should be +0": its HC' = HC + m + ~m' can answer 0xFFFF where a full
 // recomputation gives 0x0000 (the RFC's own example, section 4, is
-// HC = 0xDD2F, m = 0x5555, m' = 0x3285). Eqn. 3 never does.
+// HC = 0xDD2F, m = 0x5555, m' = 0x3285). Eqn. 3 gets that right, on the
+// RFC's premise that at least one covered word is non-zero; where all of
+// them are zero the right checksum is 0xFFFF and eqn. 3 gives 0x0000 (see
+// rewrite_echo_request_as_reply, where an all-zero Echo Reply meets it).
 constexpr std::uint16_t checksum_update(std::uint16_t old_checksum, std::uint16_t old_word,
                                         std::uint16_t new_word) {
   return ChecksumAccumulator{}

@@ -46,6 +46,15 @@ struct EchoReply {
   std::span<const std::uint8_t> data;
 };
 
+// Whether every byte of an ICMP message is zero, its checksum field apart.
+constexpr bool is_all_zero_but_checksum(std::span<const std::uint8_t> icmp) {
+  for (std::size_t i = 0; i < icmp.size(); ++i) {
+    if (i == icmpv4_field::kChecksum || i == icmpv4_field::kChecksum + 1) continue;
+    if (icmp[i] != 0) return false;
+  }
+  return true;
+}
+
 // Rewrites a valid Echo Request into its Echo Reply in place: type 8
 // becomes 0, and the code, identifier, sequence and data stay as they came
 // (RFC 792; Linux keeps the code too). The checksum is updated with RFC
@@ -55,7 +64,16 @@ constexpr void rewrite_echo_request_as_reply(const Icmpv4PacketMut& packet) {
   const std::uint16_t old_word = packet.type_code_word();
   packet.set_type(static_cast<std::uint8_t>(Icmpv4Type::kEchoReply));
   const std::uint16_t new_word = packet.type_code_word();
-  packet.set_checksum(checksum_update(packet.checksum(), old_word, new_word));
+  std::uint16_t updated = checksum_update(packet.checksum(), old_word, new_word);
+  // RFC 1624 3 rests on "at least one non-zero field": one's complement
+  // addition of non-zero words gives -0 (0xFFFF) but never +0. An Echo
+  // Reply can be all zero, though (code 0, identifier 0, sequence 0, no or
+  // zero data). Its sum is then +0 and its checksum must be ~(+0) = 0xFFFF,
+  // as a full recomputation gives, while eqn. 3 answers 0x0000. That is the
+  // only case where eqn. 3 can be wrong, and it can only be when it answers
+  // 0x0000, so only then is the message scanned.
+  if (updated == 0x0000 && is_all_zero_but_checksum(packet.bytes())) updated = 0xFFFF;
+  packet.set_checksum(updated);
 }
 
 constexpr bool is_non_unicast_destination(Ipv4Address header_destination,

@@ -64,6 +64,12 @@ netns_in_client "$PONG_BIN/send_icmp" "$SERVER" 080065b91234000568656c6c6f206672
 wait_for_log "$PONG_LOG" "21 bytes from 10\.111\.0\.2: pid=4660, icmp_type=echo, icmp_seq=5, data=hello from client$" 5
 ok "logged as in the article: 21 bytes ... data=hello from client"
 
+step "an all-zero reply gets checksum 0xffff, as the kernel's full recomputation gives"
+# id 0, seq 0, no data: RFC 1624 eqn. 3 alone would answer 0x0000.
+netns_in_client "$PONG_BIN/icmp-lab" craft --id 0 --seq 0 --data '' --send "$SERVER" \
+  >"$TEST_TMP/zero" 2>&1 || true
+expect_grep "reply from 10\.111\.0\.3 .*checksum 0xffff \(valid\)" "$TEST_TMP/zero" "valid 0xffff checksum"
+
 step "fping, which matches replies by payload, sees every reply"
 status=0
 netns_in_client fping -c 3 -p 200 -t 1000 "$SERVER" >"$TEST_TMP/fping" 2>&1 || status=$?
