@@ -2,7 +2,7 @@
 
 #include <iterator>
 
-#include "sys/log.hpp"
+#include "sys/format.hpp"
 #include "wire/icmpv4.hpp"
 
 namespace pong::client {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "sys/log.hpp"  // fmt::formatter<wire::Ipv4Address>
+#include "sys/format.hpp"
 
 namespace pong::lab {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "sys/log.hpp"
+#include "sys/format.hpp"
 #include "wire/drop_reason.hpp"
 #include "wire/echo.hpp"
 

@@ -13,7 +13,7 @@
 #include <cstring>
 #include <string>
 
-#include "sys/log.hpp"  // fmt::formatter<wire::Ipv4Address>
+#include "sys/format.hpp"
 #include "sys/raw_socket.hpp"
 #include "wire/icmpv4.hpp"
 #include "wire/ipv4.hpp"

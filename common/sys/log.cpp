@@ -35,11 +35,4 @@ std::shared_ptr<spdlog::logger> setup_logging(spdlog::level::level_enum level) {
   return logger;
 }
 
-bool is_printable_text(std::span<const std::uint8_t> bytes) {
-  for (const std::uint8_t b : bytes) {
-    if (b < 0x20 || b > 0x7e) return false;
-  }
-  return true;
-}
-
 }  // namespace pong::sys
