@@ -59,28 +59,28 @@ void list_options(Ipv4Header& h) {
   }
 }
 
-// Precondition: bytes holds the whole header: 20 <= 4 * IHL <= size.
-Ipv4Header read_header(std::span<const std::uint8_t> bytes) {
+// Every field of a parsed header, through the view's accessors.
+Ipv4Header read_header(const wire::Ipv4Packet& ip) {
   Ipv4Header h;
-  h.version = static_cast<std::uint8_t>(bytes[ip_field::kVersionIhl] >> 4);
-  h.ihl = static_cast<std::uint8_t>(bytes[ip_field::kVersionIhl] & 0x0F);
-  h.header_length = std::size_t{h.ihl} * 4;
-  h.tos = bytes[ip_field::kTos];
-  h.total_length = be16_at(bytes, ip_field::kTotalLength);
-  h.identification = be16_at(bytes, ip_field::kIdentification);
-  const std::uint16_t flags_fragment = be16_at(bytes, ip_field::kFlagsFragment);
-  h.reserved_flag = (flags_fragment & 0x8000) != 0;
-  h.dont_fragment = (flags_fragment & 0x4000) != 0;
-  h.more_fragments = (flags_fragment & 0x2000) != 0;
-  h.fragment_offset = flags_fragment & 0x1FFF;
-  h.ttl = bytes[ip_field::kTtl];
-  h.protocol = bytes[ip_field::kProtocol];
-  h.checksum = check_checksum(bytes.first(h.header_length), ip_field::kChecksum);
-  h.source = address_at(bytes, ip_field::kSource);
-  h.destination = address_at(bytes, ip_field::kDestination);
-  const auto options =
-      bytes.subspan(wire::kIpv4MinHeaderLength, h.header_length - wire::kIpv4MinHeaderLength);
-  h.options.assign(options.begin(), options.end());
+  const auto header = ip.header();
+  h.version = ip.version();
+  h.ihl = static_cast<std::uint8_t>(ip.header_length() / 4);
+  h.header_length = ip.header_length();
+  h.tos = ip.tos();
+  h.total_length = ip.total_length();
+  h.identification = ip.identification();
+  // RFC 791: "Bit 0: reserved, must be zero" (the view has no accessor
+  // for a bit the protocol does not use).
+  h.reserved_flag = (header[ip_field::kFlagsFragment] & 0x80) != 0;
+  h.dont_fragment = ip.dont_fragment();
+  h.more_fragments = ip.more_fragments();
+  h.fragment_offset = ip.fragment_offset();
+  h.ttl = ip.ttl();
+  h.protocol = ip.protocol();
+  h.checksum = check_checksum(header, ip_field::kChecksum);
+  h.source = ip.source();
+  h.destination = ip.destination();
+  h.options.assign(ip.options().begin(), ip.options().end());
   list_options(h);
   return h;
 }
@@ -131,27 +131,37 @@ std::expected<void, LabError> check_ipv4(std::span<const std::uint8_t> ip) {
 
 QuotedDatagram read_quoted(std::span<const std::uint8_t> data) {
   QuotedDatagram q;
-  if (data.size() < wire::kIpv4MinHeaderLength) {
-    q.problem = fmt::format(
-        "the quoted header is cut short: {} bytes, an IPv4 header needs at least 20", data.size());
+  // RFC 792: "Internet Header + 64 bits of Original Data Datagram"; the
+  // quoted total length describes the original, not the quote.
+  const auto ip = wire::Ipv4Packet::parse_quoted(data);
+  if (!ip) {
+    switch (ip.error()) {
+      case wire::DropReason::kIpTruncated:
+        q.problem = fmt::format(
+            "the quoted header is cut short: {} bytes, an IPv4 header needs at least 20",
+            data.size());
+        break;
+      case wire::DropReason::kIpBadVersion:
+        q.problem =
+            fmt::format("the quoted bytes are not an IPv4 header (version {})", data[0] >> 4);
+        break;
+      case wire::DropReason::kIpBadHeaderLength:
+        if ((data[0] & 0x0Fu) < 5) {
+          q.problem = fmt::format("the quoted header has a bad IHL ({})", data[0] & 0x0Fu);
+        } else {
+          q.problem = fmt::format("the quoted header is cut short: IHL says {} bytes, got {}",
+                                  std::size_t{data[0] & 0x0Fu} * 4, data.size());
+        }
+        break;
+      default:
+        q.problem = fmt::format("the quoted header's total length {} is less than its header",
+                                be16_at(data, ip_field::kTotalLength));
+        break;
+    }
     return q;
   }
-  if ((data[0] >> 4) != 4) {
-    q.problem = fmt::format("the quoted bytes are not an IPv4 header (version {})", data[0] >> 4);
-    return q;
-  }
-  const std::size_t header_length = std::size_t{data[0] & 0x0Fu} * 4;
-  if (header_length < wire::kIpv4MinHeaderLength) {
-    q.problem = fmt::format("the quoted header has a bad IHL ({})", header_length / 4);
-    return q;
-  }
-  if (header_length > data.size()) {
-    q.problem = fmt::format("the quoted header is cut short: IHL says {} bytes, got {}",
-                            header_length, data.size());
-    return q;
-  }
-  q.header = read_header(data);
-  const auto rest = data.subspan(header_length);
+  q.header = read_header(*ip);
+  const auto rest = ip->payload();
   q.leading.assign(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(
                                                     std::min<std::size_t>(rest.size(), 8)));
   QuotedTransport& t = q.transport;
@@ -304,7 +314,7 @@ std::expected<DecodedPacket, LabError> decode_packet(std::span<const std::uint8_
 
   DecodedPacket p;
   p.link = std::move(*link);
-  p.ip = read_header(ip->header());
+  p.ip = read_header(*ip);
   p.datagram.assign(ip->bytes().begin(), ip->bytes().end());
   p.trailing_bytes = ip_bytes.size() - ip->bytes().size();
 
