@@ -34,6 +34,8 @@ inline std::vector<std::uint8_t> from_hex(std::string_view hex) {
   return out;
 }
 
-inline std::vector<std::uint8_t> captured_request() { return from_hex(kCapturedRequestHex); }
+inline std::vector<std::uint8_t> captured_request() {
+  return from_hex(kCapturedRequestHex);
+}
 
 }  // namespace pong::test

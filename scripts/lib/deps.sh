@@ -24,7 +24,9 @@ ensure_packages() {
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# What building pong needs, and what its tests and demo run.
+# What building pong needs, and what its tests and demo run (used by the
+# scripts that source this file).
+# shellcheck disable=SC2034
 PONG_BUILD_PACKAGES=(g++ make cmake pkg-config libcap-dev libspdlog-dev libfmt-dev libgtest-dev
   libcli11-dev)
 PONG_RUNTIME_PACKAGES=(iproute2 iputils-ping procps util-linux)
