@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # the package lists are read by the scripts that source this
 # ensure_packages PKG...: installs the Debian packages that are missing,
 # with one apt-get update at most, and says what it installs.
 
@@ -26,7 +27,7 @@ ensure_packages() {
 
 # What building pong needs, and what its tests and demo run (used by the
 # scripts that source this file).
-# shellcheck disable=SC2034
+
 PONG_BUILD_PACKAGES=(g++ make cmake pkg-config libcap-dev libspdlog-dev libfmt-dev libgtest-dev
   libcli11-dev)
 PONG_RUNTIME_PACKAGES=(iproute2 iputils-ping procps util-linux)
