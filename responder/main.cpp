@@ -1,8 +1,11 @@
 // pong: answers ICMP Echo Requests from user space, in place of the kernel.
 // This file only turns options into parts and wires them together.
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include <spdlog/spdlog.h>
@@ -23,7 +26,7 @@ constexpr int kStartupError = 2;
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run_pong(int argc, char** argv) {
   CLI::App app{
       "pong: a user-space ICMP echo responder. It answers IPv4 Echo Requests on a raw socket "
       "in place of the kernel, logs each one and counts what it drops.\n"
@@ -60,6 +63,10 @@ int main(int argc, char** argv) {
   }
 
   pong::sys::setup_logging(spdlog::level::from_str(log_level));
+  // A log reader that goes away (pong | head, a dropped ssh session) must
+  // not kill pong with SIGPIPE before it restores what it changed; a failed
+  // write is then just a failed write.
+  std::signal(SIGPIPE, SIG_IGN);
 
   if (!pong::sys::has_effective_capability(CAP_NET_RAW)) {
     spdlog::error(
@@ -113,11 +120,15 @@ int main(int argc, char** argv) {
     spdlog::error("{}", responder.error());
     return kStartupError;
   }
-  // The socket is open; pong needs no privilege from here on. (Restoring
-  // the sysctl on exit needs none either: /proc/sys/net is writable by the
-  // root user of the namespace.)
-  if (auto dropped = pong::sys::drop_all_capabilities(); !dropped) {
-    spdlog::warn("{}", dropped.error());
+  // The socket is open; pong needs no privilege from here on. Restoring the
+  // sysctl on exit needs none either when pong runs as root (/proc/sys/net
+  // is writable by the root user of the namespace), but a non-root pong
+  // that took over with CAP_NET_ADMIN keeps its capabilities to give the
+  // kernel its echo back.
+  if (!kernel_echo_off || geteuid() == 0) {
+    if (auto dropped = pong::sys::drop_all_capabilities(); !dropped) {
+      spdlog::warn("{}", dropped.error());
+    }
   }
 
   spdlog::info("pong {} answering ICMP echo requests on all IPv4 addresses", PONG_VERSION);
@@ -143,4 +154,16 @@ int main(int argc, char** argv) {
   }
   spdlog::default_logger_raw()->flush();
   return 0;
+}
+
+int main(int argc, char** argv) {
+  // Nothing on the packet path throws; this catches start-up failures such
+  // as std::bad_alloc, after the stack (and so the sysctl guard, which
+  // restores what pong changed) has been unwound.
+  try {
+    return run_pong(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "pong: %s\n", e.what());
+    return 1;
+  }
 }

@@ -24,12 +24,19 @@ struct ReceivedControl {
   wire::ArrivalInfo arrival{};
   // IP_RETOPTS: the request's options as ip_options_echo() turned them
   // into reply options (source route reversed, record-route and timestamp
-  // slots reset so the kernel fills them in on the way out).
+  // slots reset so the kernel fills them in on the way out). Present but
+  // empty when the request's options hold nothing a reply echoes (padding,
+  // Router Alert...): the reply then goes without options, as Linux's does.
+  bool has_reply_options = false;
   std::span<const std::uint8_t> reply_options;
+  // MSG_CTRUNC: the kernel could not hand over every control message; it
+  // sets it, in particular, when ip_options_echo() fails.
+  bool truncated = false;
 };
 
 ReceivedControl read_control(msghdr& header) {
   ReceivedControl control;
+  control.truncated = (header.msg_flags & MSG_CTRUNC) != 0;
   for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
     if (c->cmsg_level != IPPROTO_IP) continue;
     const auto* data = reinterpret_cast<const std::uint8_t*>(CMSG_DATA(c));
@@ -40,6 +47,7 @@ ReceivedControl read_control(msghdr& header) {
       control.arrival.specific_destination =
           wire::Ipv4Address::from_u32(ntohl(info.ipi_spec_dst.s_addr));
     } else if (c->cmsg_type == IP_RETOPTS) {
+      control.has_reply_options = true;
       control.reply_options = {data, length};
     }
   }
@@ -173,7 +181,7 @@ std::expected<void, std::string> Responder::serve_batch() {
       counters_.count_drop(reply.error());
       continue;
     }
-    if (reply->has_ip_options && control.reply_options.empty()) {
+    if (reply->has_ip_options && (control.truncated || !control.has_reply_options)) {
       // Linux's icmp_reply() sends nothing when ip_options_echo() fails.
       counters_.count_drop(wire::DropReason::kIpOptionsNotEchoable);
       continue;

@@ -1,7 +1,9 @@
 // Test helper: sends one ICMP message, given as hex, to an IPv4 address
 // through a raw socket (the kernel adds the IP header). Used to hand pong
 // packets no well-behaved client would send.
-//   send_icmp 10.0.0.3 0800ffff00010001
+//   send_icmp 10.0.0.3 0800ffff00010001 [IP-OPTIONS-HEX]
+// IP-OPTIONS-HEX, if given, goes into the IP header (IP_OPTIONS), e.g.
+// 01010101 (four NOPs) or 94040000 (Router Alert).
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -12,9 +14,30 @@
 #include <string>
 #include <vector>
 
+namespace {
+
+bool from_hex(const std::string& hex, std::vector<unsigned char>& out) {
+  if (hex.size() % 2 != 0) return false;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    const auto digit = [](char c) {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      return -1;
+    };
+    const int high = digit(hex[i]);
+    const int low = digit(hex[i + 1]);
+    if (high < 0 || low < 0) return false;
+    out.push_back(static_cast<unsigned char>(high << 4 | low));
+  }
+  return true;
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: send_icmp IPV4-ADDRESS HEX\n");
+  if (argc != 3 && argc != 4) {
+    std::fprintf(stderr, "usage: send_icmp IPV4-ADDRESS HEX [IP-OPTIONS-HEX]\n");
     return 2;
   }
   sockaddr_in to{};
@@ -23,18 +46,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "send_icmp: '%s' is not an IPv4 address\n", argv[1]);
     return 2;
   }
-  const std::string hex = argv[2];
-  if (hex.size() % 2 != 0) {
-    std::fprintf(stderr, "send_icmp: odd number of hex digits\n");
-    return 2;
-  }
   std::vector<unsigned char> bytes;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    bytes.push_back(static_cast<unsigned char>(std::stoul(hex.substr(i, 2), nullptr, 16)));
+  std::vector<unsigned char> options;
+  if (!from_hex(argv[2], bytes) || (argc == 4 && !from_hex(argv[3], options))) {
+    std::fprintf(stderr, "send_icmp: give an even number of hex digits\n");
+    return 2;
   }
   const int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
   if (fd < 0) {
     std::perror("send_icmp: socket");
+    return 2;
+  }
+  if (!options.empty() && setsockopt(fd, IPPROTO_IP, IP_OPTIONS, options.data(),
+                                     static_cast<socklen_t>(options.size())) != 0) {
+    std::perror("send_icmp: IP_OPTIONS");
     return 2;
   }
   if (sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0) {

@@ -70,6 +70,19 @@ netns_in_client "$PONG_BIN/icmp-lab" craft --id 0 --seq 0 --data '' --send "$SER
   >"$TEST_TMP/zero" 2>&1 || true
 expect_grep "reply from 10\.111\.0\.3 .*checksum 0xffff \(valid\)" "$TEST_TMP/zero" "valid 0xffff checksum"
 
+step "options with nothing to echo (padding, Router Alert) are answered, as the kernel does"
+for options in 01010101 94040000; do
+  netns_in_client timeout 5 tcpdump -l -n -c 1 -i eth0 "icmp[icmptype] == icmp-echoreply" \
+    >"$TEST_TMP/opt$options" 2>/dev/null &
+  tcpdump_pid=$!
+  sleep 1
+  netns_in_client "$PONG_BIN/send_icmp" "$SERVER" 080065b91234000568656c6c6f2066726f6d20636c69656e74 \
+    "$options"
+  wait "$tcpdump_pid" || true
+  expect_grep "10\.111\.0\.3 > 10\.111\.0\.2: ICMP echo reply, id 4660, seq 5" "$TEST_TMP/opt$options" \
+    "request with IP options $options answered"
+done
+
 step "fping, which matches replies by payload, sees every reply"
 status=0
 netns_in_client fping -c 3 -p 200 -t 1000 "$SERVER" >"$TEST_TMP/fping" 2>&1 || status=$?
@@ -105,6 +118,15 @@ status=0
 stop_pong || status=$?
 expect_status 0 "$status" "pong exit status"
 expect_grep "received, [0-9]+ answered, 3 dropped, 0 send errors" "$PONG_LOG" "final counters"
+
+step "SIGHUP stops pong cleanly too"
+start_pong --quiet
+kill -HUP "$PONG_PID"
+status=0
+wait "$PONG_PID" || status=$?
+PONG_PID=""
+expect_status 0 "$status" "pong exits 0 on SIGHUP"
+expect_grep "received HUP, shutting down" "$PONG_LOG" "and says why"
 
 step "--broadcasts answer: replies come from the interface address"
 start_pong --broadcasts answer
@@ -185,6 +207,22 @@ stop_pong
 [ "$(netns_in_server sysctl -n net.ipv4.icmp_echo_ignore_all)" = 0 ] || fail "sysctl not restored"
 ok "net.ipv4.icmp_echo_ignore_all restored to 0 on exit"
 expect_grep "restored net.ipv4.icmp_echo_ignore_all=0" "$PONG_LOG" "pong says it restored it"
+
+step "--take-over restores the sysctl even when its log reader has gone (SIGPIPE)"
+netns_in_server sysctl -qw net.ipv4.icmp_echo_ignore_all=0
+exec 3> >(head -n 1 >/dev/null)
+ip netns exec "$NETNS_SERVER" "$PONG_BIN/pong" --take-over >&3 2>&1 &
+PONG_PID=$!
+NETNS_PIDS+=("$PONG_PID")
+exec 3>&-
+sleep 0.5
+status=$(ping_server "$TEST_TMP/pipe" -c 3 -i 0.2 "$SERVER")
+expect_grep "3 received" "$TEST_TMP/pipe" "pong answers with nobody reading its log"
+status=0
+stop_pong || status=$?
+expect_status 0 "$status" "pong exits 0, not killed by SIGPIPE"
+[ "$(netns_in_server sysctl -n net.ipv4.icmp_echo_ignore_all)" = 0 ] || fail "sysctl not restored"
+ok "net.ipv4.icmp_echo_ignore_all restored to 0"
 
 step "without --take-over and with kernel echo on: a warning, and clients see DUP!"
 start_pong
