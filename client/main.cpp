@@ -18,6 +18,7 @@
 #include "ping_socket.hpp"
 #include "pinger.hpp"
 #include "sys/capabilities.hpp"
+#include "sys/resolve.hpp"
 #include "sys/signal_fd.hpp"
 #include "sys/unique_fd.hpp"
 
@@ -149,7 +150,7 @@ int main(int argc, char** argv) {
                             data_bytes, pong::client::kMaxDataBytes));
   }
 
-  auto target = pong::client::resolve_ipv4(host);
+  auto target = pong::sys::resolve_ipv4(host);
   if (!target) return fail(target.error());
   if (auto route = pong::client::check_route(*target); !route) return fail(route.error());
 

@@ -2,19 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <optional>
+#include "text/hex.hpp"
 
 namespace pong::client {
-namespace {
-
-std::optional<std::uint8_t> hex_digit(char c) {
-  if (c >= '0' && c <= '9') return static_cast<std::uint8_t>(c - '0');
-  if (c >= 'a' && c <= 'f') return static_cast<std::uint8_t>(c - 'a' + 10);
-  if (c >= 'A' && c <= 'F') return static_cast<std::uint8_t>(c - 'A' + 10);
-  return std::nullopt;
-}
-
-}  // namespace
 
 std::expected<std::vector<std::uint8_t>, std::string> parse_fill_pattern(std::string_view hex) {
   const std::string_view given = hex;
@@ -27,13 +17,13 @@ std::expected<std::vector<std::uint8_t>, std::string> parse_fill_pattern(std::st
   std::vector<std::uint8_t> bytes;
   bytes.reserve(hex.size() / 2);
   for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const auto high = hex_digit(hex[i]);
-    const auto low = hex_digit(hex[i + 1]);
-    if (!high || !low) {
+    const int high = text::hex_digit_value(hex[i]);
+    const int low = text::hex_digit_value(hex[i + 1]);
+    if (high < 0 || low < 0) {
       return std::unexpected(
           fmt::format("the pattern '{}' has a character that is not a hex digit", given));
     }
-    bytes.push_back(static_cast<std::uint8_t>((*high << 4) | *low));
+    bytes.push_back(static_cast<std::uint8_t>((high << 4) | low));
   }
   return bytes;
 }

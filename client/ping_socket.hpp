@@ -47,10 +47,6 @@ std::expected<PingSocket, std::string> open_ping_socket(SocketChoice choice,
 std::expected<void, std::string> set_ttl(int fd, int ttl);
 std::expected<void, std::string> set_tos(int fd, int tos);
 
-// The first IPv4 address of `host` (a name or a dotted quad), via
-// getaddrinfo. An IPv6 literal gets "IPv6 is not supported yet".
-std::expected<wire::Ipv4Address, std::string> resolve_ipv4(const std::string& host);
-
 // Connects a UDP socket to `target`, which sends nothing but makes the
 // kernel look up the route, so "Network is unreachable" is reported before
 // the first request (iputils does the same).

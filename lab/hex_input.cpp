@@ -4,6 +4,8 @@
 
 #include <optional>
 
+#include "text/hex.hpp"
+
 namespace pong::lab {
 namespace {
 
@@ -11,12 +13,7 @@ constexpr bool is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-constexpr int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+using text::hex_digit_value;
 
 struct Line {
   std::string_view text;
@@ -93,7 +90,7 @@ bool is_hex_group(std::string_view line, Token t) {
   const std::string_view digits = group_digits(line, t);
   if (digits.empty()) return false;
   for (const char c : digits) {
-    if (hex_digit(c) < 0) return false;
+    if (hex_digit_value(c) < 0) return false;
   }
   return true;
 }
@@ -108,7 +105,7 @@ std::expected<void, LabError> append_group(std::string_view line, std::size_t li
   const std::string_view digits = group_digits(line, t);
   const std::size_t digits_begin = t.end - digits.size();
   for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (hex_digit(digits[i]) < 0) {
+    if (hex_digit_value(digits[i]) < 0) {
       return std::unexpected(
           LabError(LabErrorKind::kNotHex,
                    fmt::format("{}: {} is not a hex digit", where.at(line_number, digits_begin + i),
@@ -127,7 +124,8 @@ std::expected<void, LabError> append_group(std::string_view line, std::size_t li
                              where.at(line_number, t.begin), shorten(token), digits.size())));
   }
   for (std::size_t i = 0; i < digits.size(); i += 2) {
-    out.push_back(static_cast<std::uint8_t>(hex_digit(digits[i]) << 4 | hex_digit(digits[i + 1])));
+    out.push_back(static_cast<std::uint8_t>(hex_digit_value(digits[i]) << 4 |
+                                            hex_digit_value(digits[i + 1])));
   }
   return {};
 }
@@ -164,7 +162,7 @@ std::optional<std::size_t> parse_offset(std::string_view digits) {
   if (digits.empty() || digits.size() > 8) return std::nullopt;
   std::size_t value = 0;
   for (const char c : digits) {
-    const int d = hex_digit(c);
+    const int d = hex_digit_value(c);
     if (d < 0) return std::nullopt;
     value = value * 16 + static_cast<std::size_t>(d);
   }
@@ -184,7 +182,7 @@ Classified classify(std::string_view line, bool in_dump, std::size_t last_offset
       line.size() - p >= 2 && line[p] == '0' && (line[p + 1] == 'x' || line[p + 1] == 'X');
   if (prefixed) q += 2;
   std::size_t digits_end = q;
-  while (digits_end < line.size() && hex_digit(line[digits_end]) >= 0) ++digits_end;
+  while (digits_end < line.size() && hex_digit_value(line[digits_end]) >= 0) ++digits_end;
   const auto offset = parse_offset(line.substr(q, digits_end - q));
   if (offset && digits_end < line.size() && line[digits_end] == ':') {
     // tcpdump "0x0010:" and xxd "00000010:" (a colon, then a blank or the end).
@@ -202,7 +200,7 @@ Classified classify(std::string_view line, bool in_dump, std::size_t last_offset
       ++r;
     }
     const bool wide_gap = tab || spaces >= 2;
-    if (wide_gap && r < line.size() && hex_digit(line[r]) >= 0 &&
+    if (wide_gap && r < line.size() && hex_digit_value(line[r]) >= 0 &&
         (*offset == 0 || (in_dump && *offset > last_offset))) {
       return {LineKind::kDump, *offset, digits_end};
     }

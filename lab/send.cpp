@@ -15,6 +15,7 @@
 
 #include "sys/format.hpp"
 #include "sys/raw_socket.hpp"
+#include "sys/resolve.hpp"
 #include "wire/icmpv4.hpp"
 #include "wire/ipv4.hpp"
 
@@ -27,27 +28,9 @@ bool is_lab_address(wire::Ipv4Address a) {
 }
 
 std::expected<wire::Ipv4Address, std::string> resolve_lab_host(std::string_view host) {
-  const std::string name(host);
-  wire::Ipv4Address address;
-  in_addr parsed{};
-  if (inet_pton(AF_INET, name.c_str(), &parsed) == 1) {
-    address = wire::Ipv4Address::from_u32(ntohl(parsed.s_addr));
-  } else {
-    addrinfo hints{};
-    hints.ai_family = AF_INET;
-    hints.ai_socktype = SOCK_RAW;
-    hints.ai_protocol = IPPROTO_ICMP;
-    addrinfo* found = nullptr;
-    const int rc = getaddrinfo(name.c_str(), nullptr, &hints, &found);
-    if (rc != 0 || found == nullptr) {
-      return std::unexpected(
-          fmt::format("cannot find an IPv4 address for '{}': {}", name, gai_strerror(rc)));
-    }
-    sockaddr_in first{};
-    std::memcpy(&first, found->ai_addr, sizeof first);
-    freeaddrinfo(found);
-    address = wire::Ipv4Address::from_u32(ntohl(first.sin_addr.s_addr));
-  }
+  auto resolved = sys::resolve_ipv4(std::string(host));
+  if (!resolved) return std::unexpected(resolved.error());
+  const wire::Ipv4Address address = *resolved;
   if (!is_lab_address(address)) {
     return std::unexpected(fmt::format(
         "--send only sends to loopback (127.0.0.0/8) and private (10.0.0.0/8, "
