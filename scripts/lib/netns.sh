@@ -46,6 +46,9 @@ netns_create() {
     mkdir -p "/etc/netns/$ns"
     printf '127.0.0.1\tlocalhost\n%s\t%s\n%s\t%s\n' "$NETNS_SERVER_ADDR" "$NETNS_SERVER" \
       "$NETNS_CLIENT_ADDR" "$NETNS_CLIENT" >"/etc/netns/$ns/hosts"
+    # Any name not in hosts is asked of loopback inside the namespace, so
+    # no DNS query can leave it.
+    printf 'nameserver 127.0.0.1\n' >"/etc/netns/$ns/resolv.conf"
   done
   # The server namespace starts with the kernel's echo off: pong answers.
   ip netns exec "$NETNS_SERVER" sysctl -qw net.ipv4.icmp_echo_ignore_all=1
