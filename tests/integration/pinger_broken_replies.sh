@@ -13,13 +13,7 @@ OTHER=10.112.4.4
 ip -n "$NETNS_SERVER" addr add "$OTHER/24" dev eth0
 netns_in_client sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 
-run_pinger() { # NAME ARGS... -> prints the exit status
-  local name=$1
-  shift
-  local status=0
-  netns_in_client "$PINGER" "$@" >"$TEST_TMP/$name" 2>"$TEST_TMP/$name.err" || status=$?
-  echo "$status"
-}
+run_pinger() { run_in_client "$1" "$PINGER" "${@:2}"; } # NAME ARGS... -> exit status
 RESPONDER_PID=""
 start_responder() { # NAME ARGS...
   local log=$TEST_TMP/$1.responder

@@ -32,13 +32,7 @@ NETNS_CLEANUP_HOOKS+=(_remove_netns_etc)
 printf '127.0.0.1 localhost\n' >"$NETNS_ETC/hosts"
 printf 'hosts: files\n' >"$NETNS_ETC/nsswitch.conf"
 
-run_pinger() { # NAME ARGS... -> prints the exit status
-  local name=$1
-  shift
-  local status=0
-  netns_in_client "$PINGER" "$@" >"$TEST_TMP/$name" 2>"$TEST_TMP/$name.err" || status=$?
-  echo "$status"
-}
+run_pinger() { run_in_client "$1" "$PINGER" "${@:2}"; } # NAME ARGS... -> exit status
 
 for socket in raw dgram; do
   step "$socket: Destination Unreachable is printed with the sequence it quotes"

@@ -11,13 +11,7 @@ PONG_LOG=$TEST_TMP/pong.log
 # The datagram runs need our group inside ping_group_range.
 netns_in_client sysctl -qw net.ipv4.ping_group_range="0 2147483647"
 
-run_pinger() { # NAME ARGS... -> prints the exit status
-  local name=$1
-  shift
-  local status=0
-  netns_in_client "$PINGER" "$@" >"$TEST_TMP/$name" 2>"$TEST_TMP/$name.err" || status=$?
-  echo "$status"
-}
+run_pinger() { run_in_client "$1" "$PINGER" "${@:2}"; } # NAME ARGS... -> exit status
 
 for socket in raw dgram; do
   step "$socket: the kernel's echo answers every request once"

@@ -45,4 +45,13 @@ expect_status() {
   [ "$1" = "$2" ] || fail "$3: exit status $2, expected $1"
   ok "$3"
 }
+# run_in_client NAME CMD...: runs CMD in the client namespace with its
+# output in $TEST_TMP/NAME and $TEST_TMP/NAME.err; prints the exit status.
+run_in_client() {
+  local name=$1
+  shift
+  local status=0
+  netns_in_client "$@" >"$TEST_TMP/$name" 2>"$TEST_TMP/$name.err" || status=$?
+  echo "$status"
+}
 finish() { printf '\n%s: %d checks passed\n' "$(basename "$0")" "$CHECKS"; }
