@@ -138,12 +138,9 @@ expect_grep "^2 packets transmitted, 2 received, 0% packet loss" "$TEST_TMP/big"
 expect_no_grep "wrong data" "$TEST_TMP/big" "-s 3000: data intact"
 
 step "-t and -Q set the requests' TTL and TOS"
-netns_in_server timeout 5 tcpdump -l -n -v -c 1 -i eth0 "icmp[icmptype] = 8" \
-  >"$TEST_TMP/tcpdump" 2>/dev/null &
-tcpdump_pid=$!
-sleep 1
+start_capture "$NETNS_SERVER" "$TEST_TMP/tcpdump" -v -c 1 -i eth0 "icmp[icmptype] = 8"
 status=$(run_pinger ttl -c 1 -t 7 -Q 0xb8 "$SERVER")
-wait "$tcpdump_pid" || true
+wait "$CAPTURE_PID" || true
 expect_grep "tos 0xb8, ttl 7," "$TEST_TMP/tcpdump" "the request left with TOS 0xb8 and TTL 7"
 
 step "-w: a deadline instead of a count"
@@ -151,9 +148,10 @@ start=$(date +%s%N)
 status=$(run_pinger deadline -w 1 -i 0.2 "$SERVER")
 elapsed_ms=$((($(date +%s%N) - start) / 1000000))
 expect_status 0 "$status" "-w 1: exit 0"
-expect_grep "^[4-6] packets transmitted, [4-6] received, 0% packet loss" "$TEST_TMP/deadline" \
-  "-w 1 -i 0.2: about five requests"
-[ "$elapsed_ms" -lt 3000 ] || fail "-w 1 took ${elapsed_ms} ms"
+# Wide bounds: a loaded machine may fit a request fewer in the second.
+expect_grep "^([2-6]) packets transmitted, \\1 received, 0% packet loss" "$TEST_TMP/deadline" \
+  "-w 1 -i 0.2: about five requests, each answered"
+[ "$elapsed_ms" -lt 5000 ] || fail "-w 1 took ${elapsed_ms} ms"
 ok "-w 1 stopped after about a second (${elapsed_ms} ms)"
 
 step "Ctrl-C (SIGINT) prints the summary and exits 0"

@@ -72,13 +72,11 @@ expect_grep "reply from 10\.111\.0\.3 .*checksum 0xffff \(valid\)" "$TEST_TMP/ze
 
 step "options with nothing to echo (padding, Router Alert) are answered, as the kernel does"
 for options in 01010101 94040000; do
-  netns_in_client timeout 5 tcpdump -l -n -c 1 -i eth0 "icmp[icmptype] == icmp-echoreply" \
-    >"$TEST_TMP/opt$options" 2>/dev/null &
-  tcpdump_pid=$!
-  sleep 1
+  start_capture "$NETNS_CLIENT" "$TEST_TMP/opt$options" -c 1 -i eth0 \
+    "icmp[icmptype] == icmp-echoreply"
   netns_in_client "$PONG_BIN/send_icmp" "$SERVER" 080065b91234000568656c6c6f2066726f6d20636c69656e74 \
     "$options"
-  wait "$tcpdump_pid" || true
+  wait "$CAPTURE_PID" || true
   expect_grep "10\.111\.0\.3 > 10\.111\.0\.2: ICMP echo reply, id 4660, seq 5" "$TEST_TMP/opt$options" \
     "request with IP options $options answered"
 done
@@ -158,11 +156,9 @@ step "the kernel's echo, side by side: TOS, TTL, DF, length, RR and TS options"
 capture_reply() { # OUT PING-OPTIONS...
   local out=$1
   shift
-  netns_in_client timeout 5 tcpdump -l -n -v -c 2 -i eth0 icmp >"$out.pcap.txt" 2>/dev/null &
-  local tcpdump_pid=$!
-  sleep 1
+  start_capture "$NETNS_CLIENT" "$out.pcap.txt" -v -c 2 -i eth0 icmp
   netns_in_client ping -c 1 -W 2 "$@" "$SERVER" >"$out" 2>&1 || true
-  wait "$tcpdump_pid" || true
+  wait "$CAPTURE_PID" || true
   # The reply's header line, without its identification, and its body.
   grep -A1 -E "^.*IP \(tos" "$out.pcap.txt" | tail -2 | sed -E 's/id [0-9]+, //; s/^[0-9:.]+ //; s/[0-9]+@/T@/g' >"$out.reply"
 }

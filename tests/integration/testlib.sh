@@ -45,6 +45,20 @@ expect_status() {
   [ "$1" = "$2" ] || fail "$3: exit status $2, expected $1"
   ok "$3"
 }
+# start_capture NS OUT TCPDUMP-ARGS...: tcpdump in namespace NS, bounded
+# to 10 s, its packets in OUT. Returns once tcpdump is really listening (it
+# says so on stderr), so the packets sent next cannot be missed even on a
+# loaded machine; CAPTURE_PID is then the capture to `wait` for.
+start_capture() {
+  local ns=$1 out=$2
+  shift 2
+  : >"$out.err"
+  ip netns exec "$ns" timeout 10 tcpdump -l -n "$@" >"$out" 2>"$out.err" &
+  CAPTURE_PID=$!
+  NETNS_PIDS+=("$CAPTURE_PID")
+  wait_for_log "$out.err" "listening on" 10
+}
+
 # run_in_client NAME CMD...: runs CMD in the client namespace with its
 # output in $TEST_TMP/NAME and $TEST_TMP/NAME.err; prints the exit status.
 run_in_client() {
