@@ -85,48 +85,43 @@ Ipv4Header read_header(const wire::Ipv4Packet& ip) {
   return h;
 }
 
-// The checks of wire::Ipv4Packet::parse, in its order, each with a
-// sentence that gives the numbers.
-std::expected<void, LabError> check_ipv4(std::span<const std::uint8_t> ip) {
-  if (ip.size() < wire::kIpv4MinHeaderLength) {
-    return std::unexpected(LabError(LabErrorKind::kTruncatedIpHeader,
-                                    fmt::format("truncated IPv4 header: needs {} bytes, got {}",
-                                                wire::kIpv4MinHeaderLength, ip.size())));
+// Why wire::Ipv4Packet::parse refused `ip`, as a sentence with the numbers.
+// parse() makes the decision; this only explains it.
+LabError explain_ipv4_refusal(wire::DropReason reason, std::span<const std::uint8_t> ip) {
+  if (reason == wire::DropReason::kIpTruncated) {
+    return LabError(LabErrorKind::kTruncatedIpHeader,
+                    fmt::format("truncated IPv4 header: needs {} bytes, got {}",
+                                wire::kIpv4MinHeaderLength, ip.size()));
   }
-  const unsigned version = ip[0] >> 4;
-  if (version != 4) {
-    return std::unexpected(LabError(
+  if (reason == wire::DropReason::kIpBadVersion) {
+    return LabError(
         LabErrorKind::kNotIpv4,
-        fmt::format("not IPv4: the version field (the first hex digit) is {}, not 4", version)));
+        fmt::format("not IPv4: the version field (the first hex digit) is {}, not 4", ip[0] >> 4));
   }
   const std::size_t ihl = ip[0] & 0x0Fu;
-  if (ihl < 5) {
-    return std::unexpected(LabError(
-        LabErrorKind::kBadHeaderLength,
-        fmt::format("bad IHL {}: the header would be {} x 4 = {} bytes, less than the 20-byte "
-                    "minimum",
-                    ihl, ihl, ihl * 4)));
-  }
-  if (ihl * 4 > ip.size()) {
-    return std::unexpected(
-        LabError(LabErrorKind::kTruncatedIpHeader,
-                 fmt::format("truncated IPv4 header: IHL {} says the header has {} bytes, got {}",
-                             ihl, ihl * 4, ip.size())));
+  if (reason == wire::DropReason::kIpBadHeaderLength) {
+    if (ihl < 5) {
+      return LabError(
+          LabErrorKind::kBadHeaderLength,
+          fmt::format("bad IHL {}: the header would be {} x 4 = {} bytes, less than the 20-byte "
+                      "minimum",
+                      ihl, ihl, ihl * 4));
+    }
+    return LabError(
+        LabErrorKind::kTruncatedIpHeader,
+        fmt::format("truncated IPv4 header: IHL {} says the header has {} bytes, got {}", ihl,
+                    ihl * 4, ip.size()));
   }
   const std::size_t total = be16_at(ip, ip_field::kTotalLength);
   if (total < ihl * 4) {
-    return std::unexpected(
-        LabError(LabErrorKind::kBadTotalLength,
-                 fmt::format("bad total length {}: less than the {}-byte header", total, ihl * 4)));
+    return LabError(
+        LabErrorKind::kBadTotalLength,
+        fmt::format("bad total length {}: less than the {}-byte header", total, ihl * 4));
   }
-  if (total > ip.size()) {
-    return std::unexpected(LabError(
-        LabErrorKind::kTruncatedDatagram,
-        fmt::format("truncated datagram: the total length field says {} bytes, got {} (was the "
-                    "capture cut short, e.g. by tcpdump -s?)",
-                    total, ip.size())));
-  }
-  return {};
+  return LabError(LabErrorKind::kTruncatedDatagram,
+                  fmt::format("truncated datagram: the total length field says {} bytes, got {} "
+                              "(was the capture cut short, e.g. by tcpdump -s?)",
+                              total, ip.size()));
 }
 
 QuotedDatagram read_quoted(std::span<const std::uint8_t> data) {
@@ -305,12 +300,8 @@ std::expected<DecodedPacket, LabError> decode_packet(std::span<const std::uint8_
   auto link = find_ipv4_header(captured);
   if (!link) return std::unexpected(link.error());
   const auto ip_bytes = captured.subspan(link->length);
-  if (auto ok = check_ipv4(ip_bytes); !ok) return std::unexpected(ok.error());
   const auto ip = wire::Ipv4Packet::parse(ip_bytes);
-  if (!ip) {
-    // check_ipv4 mirrors parse(); reaching here means they disagree.
-    return std::unexpected(LabError(LabErrorKind::kNoIpv4, "the IPv4 header could not be parsed"));
-  }
+  if (!ip) return std::unexpected(explain_ipv4_refusal(ip.error(), ip_bytes));
 
   DecodedPacket p;
   p.link = std::move(*link);
