@@ -150,9 +150,10 @@ int main(int argc, char** argv) {
                             data_bytes, pong::client::kMaxDataBytes));
   }
 
-  auto target = pong::sys::resolve_ipv4(host);
-  if (!target) return fail(target.error());
-  if (auto route = pong::client::check_route(*target); !route) return fail(route.error());
+  auto resolved = pong::sys::resolve_host(host, pong::sys::FamilyChoice::kIpv4Only);
+  if (!resolved) return fail(resolved.error());
+  const auto target = resolved->address.ipv4();
+  if (auto route = pong::client::check_route(target); !route) return fail(route.error());
 
   const auto choice = socket_choice == "raw"     ? pong::client::SocketChoice::kRaw
                       : socket_choice == "dgram" ? pong::client::SocketChoice::kDatagram
@@ -174,7 +175,7 @@ int main(int argc, char** argv) {
 
   pong::client::PingerOptions options;
   options.host = host;
-  options.target = *target;
+  options.target = target;
   options.count = count;
   options.interval = seconds(interval);
   options.reply_timeout = seconds(timeout);

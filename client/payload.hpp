@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "wire/icmpv4.hpp"
+
 namespace pong::client {
 
 // The article client's payload.
@@ -20,7 +22,7 @@ inline constexpr std::string_view kDefaultPayloadText = "hello from client";
 inline constexpr std::size_t kMaxPatternBytes = 16;
 
 // The largest data an IPv4 echo can carry: 65535 - 20 (IP) - 8 (ICMP).
-inline constexpr std::size_t kMaxDataBytes = 65507;
+inline constexpr std::size_t kMaxDataBytes = wire::kIcmpv4MaxEchoData;
 
 // "ff00a5" -> {0xff, 0x00, 0xa5}. Hex digits in pairs, 1 to 16 bytes; an
 // optional "0x" prefix is accepted. The error is one sentence.

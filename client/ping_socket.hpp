@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "sys/unique_fd.hpp"
+#include "wire/address.hpp"
 #include "wire/bytes.hpp"
 
 namespace pong::client {

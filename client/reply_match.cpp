@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <utility>
 
 #include "wire/icmpv4.hpp"
 #include "wire/ipv4.hpp"
@@ -46,8 +47,8 @@ ReplyMatch match_quoted_request(ReplyMatch m, std::span<const std::uint8_t> quot
   }
   m.identifier = request->identifier();
   m.sequence = request->sequence();
-  const bool ours = request->type() == static_cast<std::uint8_t>(Icmpv4Type::kEchoRequest) &&
-                    m.identifier == expect.identifier && stats.was_sent(m.sequence);
+  const bool ours =
+      request->is_echo_request() && m.identifier == expect.identifier && stats.was_sent(m.sequence);
   m.verdict = ours ? ReplyVerdict::kIcmpError : ReplyVerdict::kNotOurs;
   return m;
 }
@@ -122,9 +123,9 @@ ReplyMatch match_icmp_message(std::span<const std::uint8_t> icmp, wire::Ipv4Addr
   m.from = from;
   const auto packet = wire::Icmpv4Packet::parse(icmp);
   if (!packet) return m;  // kMalformed: under the 8-byte ICMP header
-  m.icmp_type = packet->type();
+  m.icmp_type = std::to_underlying(packet->type());
   m.icmp_code = packet->code();
-  if (m.icmp_type == static_cast<std::uint8_t>(Icmpv4Type::kEchoReply)) {
+  if (packet->is_echo_reply()) {
     return match_echo_reply(m, *packet, expect, stats);
   }
   if (!is_reported_error(m.icmp_type)) {

@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "ping_statistics.hpp"
+#include "wire/address.hpp"
 #include "wire/bytes.hpp"
 
 namespace pong::client {

@@ -42,8 +42,8 @@ void format_reply(fmt::memory_buffer& out, const ReplyMatch& reply, nanoseconds 
   // The article's count: identifier + sequence (4 bytes) + data.
   fmt::format_to(it, "{} bytes from {}: pid={}, icmp_type={}, icmp_seq={}, data={}, time:{}μs",
                  reply.data.size() + 4, reply.from, reply.identifier,
-                 wire::icmpv4_type_name(reply.icmp_type), reply.sequence,
-                 sys::PayloadPreview{reply.data, kDataPreviewBytes},
+                 wire::icmpv4_type_name(static_cast<wire::Icmpv4Type>(reply.icmp_type)),
+                 reply.sequence, sys::PayloadPreview{reply.data, kDataPreviewBytes},
                  duration_cast<microseconds>(rtt).count());
   if (reply.verdict == ReplyVerdict::kDuplicate) fmt::format_to(it, " (DUP!)");
   if (reply.verdict == ReplyVerdict::kBadChecksum) fmt::format_to(it, " (BAD CHECKSUM!)");
@@ -69,7 +69,7 @@ std::string_view icmp_error_title(std::uint8_t type) {
     case wire::Icmpv4Type::kParameterProblem:
       return "Parameter Problem";
     default:
-      return wire::icmpv4_type_name(type);
+      return wire::icmpv4_type_name(static_cast<wire::Icmpv4Type>(type));
   }
 }
 
@@ -77,7 +77,8 @@ void format_icmp_error(fmt::memory_buffer& out, const ReplyMatch& error) {
   auto it = std::back_inserter(out);
   fmt::format_to(it, "From {} icmp_seq={} {}", error.from, error.sequence,
                  icmp_error_title(error.icmp_type));
-  const std::string_view code = wire::icmpv4_code_name(error.icmp_type, error.icmp_code);
+  const std::string_view code =
+      wire::icmpv4_code_name(static_cast<wire::Icmpv4Type>(error.icmp_type), error.icmp_code);
   if (code.empty()) {
     fmt::format_to(it, ": code {}\n", error.icmp_code);
   } else {

@@ -13,6 +13,7 @@
 
 #include "ping_statistics.hpp"
 #include "reply_match.hpp"
+#include "wire/address.hpp"
 #include "wire/bytes.hpp"
 
 namespace pong::client {

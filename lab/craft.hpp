@@ -10,12 +10,14 @@
 #include <vector>
 
 #include "lab_error.hpp"
+#include "wire/address.hpp"
 #include "wire/bytes.hpp"
+#include "wire/icmpv4.hpp"
 
 namespace pong::lab {
 
 // 65535 - 20 (IPv4 header) - 8 (ICMP header), as for ping -s.
-inline constexpr std::size_t kMaxEchoData = 65507;
+inline constexpr std::size_t kMaxEchoData = wire::kIcmpv4MaxEchoData;
 
 struct CraftOptions {
   std::uint16_t identifier = 0;

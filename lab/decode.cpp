@@ -2,6 +2,7 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <utility>
 
 #include <algorithm>
 #include <ctime>
@@ -229,7 +230,7 @@ IcmpMessage read_icmp(const wire::Icmpv4Packet& packet, bool first_fragment) {
   IcmpMessage m;
   const auto bytes = packet.bytes();
   m.length = bytes.size();
-  m.type = packet.type();
+  m.type = std::to_underlying(packet.type());
   m.code = packet.code();
   m.checksum_field = packet.checksum();
   if (first_fragment) {
@@ -337,12 +338,12 @@ std::expected<DecodedPacket, LabError> decode_packet(std::span<const std::uint8_
 
 std::string icmp_type_label(std::uint8_t type) {
   if (type == 8) return "echo request";
-  const auto name = wire::icmpv4_type_name(type);
+  const auto name = wire::icmpv4_type_name(static_cast<wire::Icmpv4Type>(type));
   return name.empty() ? std::string("unassigned") : std::string(name);
 }
 
 std::string icmp_code_label(std::uint8_t type, std::uint8_t code) {
-  const auto name = wire::icmpv4_code_name(type, code);
+  const auto name = wire::icmpv4_code_name(static_cast<wire::Icmpv4Type>(type), code);
   if (!name.empty()) return std::string(name);
   if (type == 3 || type == 5 || type == 11 || type == 12) return "unassigned";
   if (code == 0) return "";

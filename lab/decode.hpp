@@ -21,6 +21,7 @@
 
 #include "lab_error.hpp"
 #include "link_layer.hpp"
+#include "wire/address.hpp"
 #include "wire/bytes.hpp"
 
 namespace pong::lab {

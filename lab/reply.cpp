@@ -55,14 +55,14 @@ std::expected<ReplyExplanation, LabError> explain_reply(std::span<const std::uin
 
   // What the responder does with it, on a copy.
   std::vector<std::uint8_t> datagram = request->datagram;
-  const auto answer = wire::answer_echo_request(datagram, wire::ArrivalInfo{}, wire::EchoPolicy{});
+  const auto answer = wire::answer_echo_request(datagram, wire::Ipv4Arrival{}, wire::EchoPolicy{});
   if (!answer) return std::unexpected(not_answered(answer.error(), *request));
 
   ReplyExplanation r;
   const std::size_t icmp_offset = request->ip.header_length;
   r.request_icmp.assign(request->datagram.begin() + static_cast<std::ptrdiff_t>(icmp_offset),
                         request->datagram.end());
-  r.reply_icmp.assign(answer->icmp.begin(), answer->icmp.end());
+  r.reply_icmp.assign(answer->message.icmp.begin(), answer->message.icmp.end());
   const auto before = *wire::Icmpv4Packet::parse(r.request_icmp);
   const auto after = *wire::Icmpv4Packet::parse(r.reply_icmp);
   r.old_word = before.type_code_word();
@@ -75,8 +75,8 @@ std::expected<ReplyExplanation, LabError> explain_reply(std::span<const std::uin
   r.full = explain_checksum(zeroed);
   r.incremental = explain_incremental_update(r.old_checksum, r.old_word, r.new_word);
   r.reply_verifies = after.checksum_valid();
-  r.reply_source = answer->source;
-  r.reply_destination = answer->destination;
+  r.reply_source = answer->source.ipv4();
+  r.reply_destination = answer->destination.ipv4();
 
   r.reply_datagram = datagram;  // the ICMP part already holds the reply
   for (std::size_t i = 0; i < 4; ++i) {

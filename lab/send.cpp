@@ -28,9 +28,9 @@ bool is_lab_address(wire::Ipv4Address a) {
 }
 
 std::expected<wire::Ipv4Address, std::string> resolve_lab_host(std::string_view host) {
-  auto resolved = sys::resolve_ipv4(std::string(host));
+  auto resolved = sys::resolve_host(std::string(host), sys::FamilyChoice::kIpv4Only);
   if (!resolved) return std::unexpected(resolved.error());
-  const wire::Ipv4Address address = *resolved;
+  const wire::Ipv4Address address = resolved->address.ipv4();
   if (!is_lab_address(address)) {
     return std::unexpected(fmt::format(
         "--send only sends to loopback (127.0.0.0/8) and private (10.0.0.0/8, "
@@ -90,7 +90,7 @@ std::expected<SendReport, std::string> EchoSender::send_and_wait(wire::Ipv4Addre
         std::span<const std::uint8_t>(buffer).first(static_cast<std::size_t>(n)));
     if (!ip || ip->source() != to || ip->protocol() != wire::kIpProtocolIcmp) continue;
     const auto reply = wire::Icmpv4Packet::parse(ip->payload());
-    if (!reply || reply->type() != 0 || reply->identifier() != identifier ||
+    if (!reply || !reply->is_echo_reply() || reply->identifier() != identifier ||
         reply->sequence() != sequence) {
       continue;
     }

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "sys/unique_fd.hpp"
+#include "wire/address.hpp"
 #include "wire/bytes.hpp"
 
 namespace pong::lab {

@@ -1,14 +1,11 @@
 #include "responder.hpp"
 
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
 #include <netinet/ip.h>
-#include <poll.h>
-#include <sys/signalfd.h>
-#include <unistd.h>
 
 #include <cerrno>
-#include <csignal>
 #include <cstring>
-#include <span>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -19,129 +16,116 @@
 namespace pong::responder {
 namespace {
 
-// What the control messages of one received datagram told us.
-struct ReceivedControl {
-  wire::ArrivalInfo arrival{};
-  // IP_RETOPTS: the request's options as ip_options_echo() turned them
-  // into reply options (source route reversed, record-route and timestamp
-  // slots reset so the kernel fills them in on the way out). Present but
-  // empty when the request's options hold nothing a reply echoes (padding,
-  // Router Alert...): the reply then goes without options, as Linux's does.
-  bool has_reply_options = false;
-  std::span<const std::uint8_t> reply_options;
-  // MSG_CTRUNC: the kernel could not hand over every control message; it
-  // sets it, in particular, when ip_options_echo() fails.
-  bool truncated = false;
-};
-
-ReceivedControl read_control(msghdr& header) {
-  ReceivedControl control;
-  control.truncated = (header.msg_flags & MSG_CTRUNC) != 0;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
-    if (c->cmsg_level != IPPROTO_IP) continue;
-    const auto* data = reinterpret_cast<const std::uint8_t*>(CMSG_DATA(c));
-    const std::size_t length = c->cmsg_len - CMSG_LEN(0);
-    if (c->cmsg_type == IP_PKTINFO && length >= sizeof(in_pktinfo)) {
-      in_pktinfo info;
-      std::memcpy(&info, data, sizeof info);
-      control.arrival.specific_destination =
-          wire::Ipv4Address::from_u32(ntohl(info.ipi_spec_dst.s_addr));
-    } else if (c->cmsg_type == IP_RETOPTS) {
-      control.has_reply_options = true;
-      control.reply_options = {data, length};
-    }
+// Applies each setsockopt in turn; the first failure is the error.
+std::expected<void, std::string> set_options(
+    int fd, std::initializer_list<std::tuple<int, int, int, const char*>> options) {
+  for (const auto& [level, name, value, what] : options) {
+    if (auto r = sys::set_int_option(fd, level, name, value, what); !r) return r;
   }
-  return control;
-}
-
-// Appends one control message; returns the bytes used.
-std::size_t put_control(std::span<std::uint8_t> buffer, std::size_t used, int type,
-                        std::span<const std::uint8_t> payload) {
-  auto* header = reinterpret_cast<cmsghdr*>(buffer.data() + used);
-  header->cmsg_level = IPPROTO_IP;
-  header->cmsg_type = type;
-  header->cmsg_len = CMSG_LEN(payload.size());
-  std::memcpy(CMSG_DATA(header), payload.data(), payload.size());
-  return used + CMSG_SPACE(payload.size());
-}
-
-template <class T>
-std::span<const std::uint8_t> as_bytes_of(const T& value) {
-  return {reinterpret_cast<const std::uint8_t*>(&value), sizeof value};
+  return {};
 }
 
 }  // namespace
 
-Responder::Responder(sys::UniqueFd socket, const Options& options)
-    : socket_(std::move(socket)),
-      options_(options),
-      slots_(std::make_unique<std::array<Slot, kBatch>>()) {}
+// ---- the families ------------------------------------------------------------
 
-std::expected<std::unique_ptr<Responder>, std::string> Responder::open(const Options& options) {
+std::expected<sys::UniqueFd, std::string> Ipv4Family::open_socket() {
   auto socket = sys::open_raw_icmpv4_socket();
   if (!socket) return std::unexpected(socket.error());
   const int fd = socket->get();
-
   // Ask the kernel for Echo Requests only; replies, errors and the rest of
   // the host's ICMP traffic never wake us.
   if (auto r = sys::set_icmpv4_type_filter(
           fd, {static_cast<std::uint8_t>(wire::Icmpv4Type::kEchoRequest)});
-      !r)
-    return std::unexpected(r.error());
-  // Per-packet specific destination (RFC 1122 3.2.2.6) via ipi_spec_dst.
-  if (auto r = sys::set_int_option(fd, IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO"); !r) {
-    return std::unexpected(r.error());
-  }
-  // RFC 1122 3.2.2.6: "If a Record Route and/or Time Stamp option is
-  // received in an ICMP Echo Request, this option (these options) SHOULD
-  // be updated to include the current host and included in the IP header
-  // of the Echo Reply message ... If a Source Route option is received, it
-  // MUST be reversed." IP_RETOPTS hands us exactly the options the kernel's
-  // own echo would send (ip_options_echo); we pass them back on send.
-  if (auto r = sys::set_int_option(fd, IPPROTO_IP, IP_RETOPTS, 1, "IP_RETOPTS"); !r) {
-    return std::unexpected(r.error());
-  }
-  // Linux's own ICMP socket sends with IP_PMTUDISC_DONT (DF clear, the
-  // kernel fragments large replies); match it so replies look the same.
-  if (auto r =
-          sys::set_int_option(fd, IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT, "IP_MTU_DISCOVER");
       !r) {
     return std::unexpected(r.error());
   }
-  // Room for bursts; the kernel caps it at net.core.rmem_max.
-  (void)sys::set_int_option(fd, SOL_SOCKET, SO_RCVBUF, 4 << 20, "SO_RCVBUF");
+  auto r =
+      set_options(fd, {
+                          // Per-packet specific destination (RFC 1122 3.2.2.6) via ipi_spec_dst.
+                          {IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO"},
+                          // RFC 1122 3.2.2.6: "If a Record Route and/or Time Stamp option is
+                          // received in an ICMP Echo Request, this option (these options)
+                          // SHOULD be updated to include the current host and included in the
+                          // IP header of the Echo Reply message ... If a Source Route option is
+                          // received, it MUST be reversed." IP_RETOPTS hands us exactly the
+                          // options the kernel's own echo would send (ip_options_echo); we pass
+                          // them back on send.
+                          {IPPROTO_IP, IP_RETOPTS, 1, "IP_RETOPTS"},
+                          // Linux's own ICMP socket sends with IP_PMTUDISC_DONT (DF clear, the
+                          // kernel fragments large replies); match it so replies look the same.
+                          {IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT, "IP_MTU_DISCOVER"},
+                      });
+  if (!r) return std::unexpected(r.error());
+  return socket;
+}
 
+std::expected<ReplyPlan, wire::DropReason> Ipv4Family::plan(std::span<std::uint8_t> bytes,
+                                                            const SocketAddress& /*peer*/,
+                                                            const msghdr& header,
+                                                            const wire::EchoPolicy& policy,
+                                                            State& /*state*/) {
+  // The IPv4 source is in the header the socket read.
+  return plan_ipv4_reply(bytes, read_ipv4_control(header), policy);
+}
+
+std::expected<sys::UniqueFd, std::string> Ipv6Family::open_socket() {
+  auto socket = sys::open_raw_icmpv6_socket();
+  if (!socket) return std::unexpected(socket.error());
+  const int fd = socket->get();
+  if (auto r = sys::set_icmpv6_type_filter(
+          fd, {static_cast<std::uint8_t>(wire::Icmpv6Type::kEchoRequest)});
+      !r) {
+    return std::unexpected(r.error());
+  }
+  auto r = set_options(
+      fd, {
+              // RFC 3542 6.1: the destination address and arrival interface of
+              // each message. RFC 4443 4.2 needs both to choose the reply's source.
+              {IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO"},
+              // RFC 3542 6.5: the traffic class, which Linux's echo copies.
+              {IPPROTO_IPV6, IPV6_RECVTCLASS, 1, "IPV6_RECVTCLASS"},
+              // As Linux's own ICMPv6 socket: replies larger than the path MTU are
+              // fragmented by this host rather than refused.
+              {IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DONT, "IPV6_MTU_DISCOVER"},
+          });
+  if (!r) return std::unexpected(r.error());
+  return socket;
+}
+
+std::expected<ReplyPlan, wire::DropReason> Ipv6Family::plan(std::span<std::uint8_t> bytes,
+                                                            const SocketAddress& peer,
+                                                            const msghdr& header,
+                                                            const wire::EchoPolicy& policy,
+                                                            State& state) {
+  wire::Ipv6Address source;
+  std::memcpy(source.octets.data(), &peer.sin6_addr, 16);
+  const Ipv6ReceivedControl control = read_ipv6_control(header);
+  const bool anycast = control.has_packet_info && !control.destination.is_multicast() &&
+                       state.anycast.is_anycast(control.destination);
+  return plan_ipv6_reply(bytes, source, control, anycast, policy);
+}
+
+// ---- the batch loop, once for both -----------------------------------------
+
+template <class Family>
+Responder<Family>::Responder(sys::UniqueFd socket, const Options& options)
+    : socket_(std::move(socket)),
+      options_(options),
+      slots_(std::make_unique<std::array<Slot, kBatch>>()) {}
+
+template <class Family>
+std::expected<std::unique_ptr<Responder<Family>>, std::string> Responder<Family>::open(
+    const Options& options) {
+  auto socket = Family::open_socket();
+  if (!socket) return std::unexpected(socket.error());
+  // Room for bursts; the kernel caps it at net.core.rmem_max.
+  (void)sys::set_int_option(socket->get(), SOL_SOCKET, SO_RCVBUF, 4 << 20, "SO_RCVBUF");
   return std::unique_ptr<Responder>(new Responder(std::move(*socket), options));
 }
 
-std::expected<void, std::string> Responder::run(int signal_fd) {
-  std::array<pollfd, 2> fds{{{socket_.get(), POLLIN, 0}, {signal_fd, POLLIN, 0}}};
-  for (;;) {
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      return std::unexpected(fmt::format("poll failed: {}", std::strerror(errno)));
-    }
-    // Datagrams first: counters printed for a signal then include every
-    // request that arrived before it.
-    if (fds[0].revents & POLLIN) {
-      if (auto r = serve_batch(); !r) return r;
-    }
-    if (fds[1].revents & POLLIN) {
-      signalfd_siginfo info{};
-      if (::read(signal_fd, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
-        if (info.ssi_signo == SIGUSR1) {
-          log_counters();
-        } else {
-          spdlog::info("received {}, shutting down",
-                       sigabbrev_np(static_cast<int>(info.ssi_signo)));
-          return {};
-        }
-      }
-    }
-  }
-}
-
-std::expected<void, std::string> Responder::serve_batch() {
+template <class Family>
+void Responder<Family>::prepare_receive_headers() {
   auto& slots = *slots_;
   for (std::size_t i = 0; i < kBatch; ++i) {
     receive_iov_[i] = {slots[i].datagram.data(), slots[i].datagram.size()};
@@ -154,6 +138,11 @@ std::expected<void, std::string> Responder::serve_batch() {
     h.msg_control = slots[i].receive_control.data();
     h.msg_controllen = slots[i].receive_control.size();
   }
+}
+
+template <class Family>
+std::expected<void, std::string> Responder<Family>::serve_batch() {
+  prepare_receive_headers();
   const int received =
       ::recvmmsg(socket_.get(), receive_headers_.data(), kBatch, MSG_DONTWAIT, nullptr);
   if (received < 0) {
@@ -167,68 +156,52 @@ std::expected<void, std::string> Responder::serve_batch() {
   }
 
   unsigned replies = 0;
-  bool logged = false;
-  for (int i = 0; i < received; ++i) {
+  for (std::size_t i = 0; i < static_cast<std::size_t>(received); ++i) {
     ++counters_.received;
-    msghdr& h = receive_headers_[static_cast<std::size_t>(i)].msg_hdr;
-    Slot& slot = slots[static_cast<std::size_t>(i)];
-    const ReceivedControl control = read_control(h);
-    const std::span<std::uint8_t> datagram(slot.datagram.data(),
-                                           receive_headers_[static_cast<std::size_t>(i)].msg_len);
-
-    const auto reply = wire::answer_echo_request(datagram, control.arrival, options_.policy);
-    if (!reply) {
-      counters_.count_drop(reply.error());
-      continue;
-    }
-    if (reply->has_ip_options && (control.truncated || !control.has_reply_options)) {
-      // Linux's icmp_reply() sends nothing when ip_options_echo() fails.
-      counters_.count_drop(wire::DropReason::kIpOptionsNotEchoable);
-      continue;
-    }
-
-    const unsigned j = replies++;
-    sockaddr_in& to = reply_destinations_[j];
-    to = {};
-    to.sin_family = AF_INET;
-    to.sin_addr.s_addr = htonl(reply->destination.to_u32());
-    send_iov_[j] = {reply->icmp.data(), reply->icmp.size()};
-
-    // Per-reply control messages: source address, TOS, IP options.
-    in_pktinfo source{};
-    source.ipi_ifindex = 0;  // route as the kernel's own reply would
-    source.ipi_spec_dst.s_addr = htonl(reply->source.to_u32());
-    const int tos = reply->tos;  // the kernel's echo copies the request's TOS
-    std::span<std::uint8_t> out(slot.send_control);
-    std::size_t used = put_control(out, 0, IP_PKTINFO, as_bytes_of(source));
-    used = put_control(out, used, IP_TOS, as_bytes_of(tos));
-    if (!control.reply_options.empty())
-      used = put_control(out, used, IP_RETOPTS, control.reply_options);
-
-    msghdr& s = send_headers_[j].msg_hdr;
-    s = {};
-    s.msg_name = &to;
-    s.msg_namelen = sizeof to;
-    s.msg_iov = &send_iov_[j];
-    s.msg_iovlen = 1;
-    s.msg_control = out.data();
-    s.msg_controllen = used;
-
-    if (options_.log_each_request) {
-      // "bytes" counts the echo body, identifier + sequence + data, as the
-      // article's server did; the ICMP message is 4 bytes longer.
-      spdlog::info("{} bytes from {}: pid={}, icmp_type=echo, icmp_seq={}, data={}",
-                   reply->data.size() + 4, reply->destination, reply->identifier, reply->sequence,
-                   sys::PayloadPreview{reply->data, options_.payload_preview_bytes});
-      logged = true;
-    }
+    if (plan_reply(i, replies)) ++replies;
   }
   send_replies(replies);
-  if (logged) spdlog::default_logger_raw()->flush();
+  if (replies > 0 && options_.log_each_request) spdlog::default_logger_raw()->flush();
   return {};
 }
 
-void Responder::send_replies(unsigned count) {
+template <class Family>
+bool Responder<Family>::plan_reply(std::size_t i, std::size_t j) {
+  Slot& slot = (*slots_)[i];
+  const msghdr& received = receive_headers_[i].msg_hdr;
+  const std::span<std::uint8_t> bytes(slot.datagram.data(), receive_headers_[i].msg_len);
+  const auto plan = Family::plan(bytes, peers_[i], received, options_.policy, state_);
+  if (!plan) {
+    counters_.count_drop(plan.error());
+    return false;
+  }
+  const std::size_t control_length =
+      write_reply_control(slot.send_control, plan->reply, plan->ip_options);
+  send_iov_[j] = {plan->reply.message.icmp.data(), plan->reply.message.icmp.size()};
+  msghdr& s = send_headers_[j].msg_hdr;
+  s = {};
+  s.msg_name = &peers_[i];  // RFC 792, RFC 4443 4.2: back to the request's source
+  s.msg_namelen = sizeof peers_[i];
+  s.msg_iov = &send_iov_[j];
+  s.msg_iovlen = 1;
+  s.msg_control = slot.send_control.data();
+  s.msg_controllen = control_length;
+  if (options_.log_each_request) log_request(plan->reply);
+  return true;
+}
+
+template <class Family>
+void Responder<Family>::log_request(const wire::EchoReply& reply) const {
+  // "bytes" counts the echo body, identifier + sequence + data, as the
+  // article's server did; the ICMP message is 4 bytes longer.
+  const wire::EchoMessage& m = reply.message;
+  spdlog::info("{} bytes from {}: pid={}, icmp_type=echo, icmp_seq={}, data={}", m.data.size() + 4,
+               reply.destination, m.identifier, m.sequence,
+               sys::PayloadPreview{m.data, options_.payload_preview_bytes});
+}
+
+template <class Family>
+void Responder<Family>::send_replies(unsigned count) {
   unsigned sent = 0;
   while (sent < count) {
     const int r = ::sendmmsg(socket_.get(), &send_headers_[sent], count - sent, 0);
@@ -245,16 +218,7 @@ void Responder::send_replies(unsigned count) {
   }
 }
 
-void Responder::log_counters() const {
-  spdlog::info("--- pong statistics ---");
-  spdlog::info("{} received, {} answered, {} dropped, {} send errors", counters_.received,
-               counters_.answered, counters_.dropped(), counters_.send_errors);
-  for (std::size_t i = 0; i < wire::kDropReasonCount; ++i) {
-    if (counters_.dropped_by_reason[i] == 0) continue;
-    spdlog::info("  dropped {}: {}", wire::drop_reason_name(static_cast<wire::DropReason>(i)),
-                 counters_.dropped_by_reason[i]);
-  }
-  spdlog::default_logger_raw()->flush();
-}
+template class Responder<Ipv4Family>;
+template class Responder<Ipv6Family>;
 
 }  // namespace pong::responder

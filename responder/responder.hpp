@@ -1,6 +1,11 @@
-// The responder: a raw ICMPv4 socket, a batch of receive buffers, and the
-// loop that hands each datagram to wire::answer_echo_request and sends the
-// replies back in one sendmmsg(2).
+// The responder: one raw socket per family, a batch of receive buffers,
+// and the loop that reads up to kBatch requests with one recvmmsg(2),
+// plans each reply (reply_plan) and sends them all with one sendmmsg(2).
+//
+// The loop is written once, as a template over a family policy
+// (Ipv4Family, Ipv6Family) that supplies the socket address type, the
+// socket set-up and how to plan a reply from what a read gave. Polling the
+// sockets and the signals is service.hpp's.
 #pragma once
 
 #include <netinet/in.h>
@@ -11,9 +16,14 @@
 #include <cstdint>
 #include <expected>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 
+#include "anycast.hpp"
+#include "control_messages.hpp"
 #include "counters.hpp"
+#include "reply_plan.hpp"
 #include "sys/unique_fd.hpp"
 #include "wire/echo.hpp"
 
@@ -25,46 +35,99 @@ struct Options {
   std::size_t payload_preview_bytes = 32;
 };
 
-class Responder {
+// What one family's engine shows the service loop.
+class BatchServer {
+ public:
+  virtual ~BatchServer() = default;
+  virtual int fd() const = 0;
+  // Reads and answers what is queued; an error is fatal (the socket broke).
+  virtual std::expected<void, std::string> serve_batch() = 0;
+  virtual const Counters& counters() const = 0;
+  virtual std::string_view family_name() const = 0;
+};
+
+// IPv4: a raw ICMP socket reads whole datagrams, IP header and options
+// included; IP_PKTINFO gives the specific destination, IP_RETOPTS the
+// options to echo.
+struct Ipv4Family {
+  static constexpr std::string_view kName = "IPv4";
+  using SocketAddress = sockaddr_in;
+  // Any IPv4 datagram fits: the total length field is 16 bits.
+  static constexpr std::size_t kReadCapacity = 65535;
+  struct State {};
+
+  static std::expected<sys::UniqueFd, std::string> open_socket();
+  static std::expected<ReplyPlan, wire::DropReason> plan(std::span<std::uint8_t> bytes,
+                                                         const SocketAddress& peer,
+                                                         const msghdr& header,
+                                                         const wire::EchoPolicy& policy,
+                                                         State& state);
+};
+
+// IPv6: a raw ICMPv6 socket reads the ICMPv6 message only (RFC 3542 3);
+// msg_name gives the source, IPV6_PKTINFO the destination and interface,
+// IPV6_TCLASS the traffic class.
+struct Ipv6Family {
+  static constexpr std::string_view kName = "IPv6";
+  using SocketAddress = sockaddr_in6;
+  // The largest ICMPv6 message without a jumbogram: a 16-bit payload length.
+  static constexpr std::size_t kReadCapacity = 65535;
+  struct State {
+    AnycastRefresher anycast;
+  };
+
+  static std::expected<sys::UniqueFd, std::string> open_socket();
+  static std::expected<ReplyPlan, wire::DropReason> plan(std::span<std::uint8_t> bytes,
+                                                         const SocketAddress& peer,
+                                                         const msghdr& header,
+                                                         const wire::EchoPolicy& policy,
+                                                         State& state);
+};
+
+template <class Family>
+class Responder final : public BatchServer {
  public:
   // Opens and configures the socket. Needs CAP_NET_RAW.
   static std::expected<std::unique_ptr<Responder>, std::string> open(const Options& options);
 
-  // Serves until SIGINT or SIGTERM (which the caller must have blocked:
-  // they arrive through a signalfd). SIGUSR1 logs the counters.
-  std::expected<void, std::string> run(int signal_fd);
-
-  const Counters& counters() const { return counters_; }
-  void log_counters() const;
+  int fd() const override { return socket_.get(); }
+  std::expected<void, std::string> serve_batch() override;
+  const Counters& counters() const override { return counters_; }
+  std::string_view family_name() const override { return Family::kName; }
 
   static constexpr std::size_t kBatch = 32;
-  // Any IPv4 datagram fits: the total length field is 16 bits.
-  static constexpr std::size_t kDatagramCapacity = 65536;
   static constexpr std::size_t kControlCapacity = 256;
 
  private:
   Responder(sys::UniqueFd socket, const Options& options);
 
-  // Reads up to kBatch datagrams, answers the ones that deserve it.
-  std::expected<void, std::string> serve_batch();
+  void prepare_receive_headers();
+  // Plans the reply to datagram i of the batch into send slot j; false
+  // when it is dropped (and counted).
+  bool plan_reply(std::size_t i, std::size_t j);
+  void log_request(const wire::EchoReply& reply) const;
   void send_replies(unsigned count);
 
   struct Slot {
-    std::array<std::uint8_t, kDatagramCapacity> datagram;
+    std::array<std::uint8_t, Family::kReadCapacity> datagram;
     alignas(cmsghdr) std::array<std::uint8_t, kControlCapacity> receive_control;
-    alignas(cmsghdr) std::array<std::uint8_t, kControlCapacity> send_control;
+    alignas(cmsghdr) std::array<std::uint8_t, kReplyControlCapacity> send_control;
   };
 
   sys::UniqueFd socket_;
   Options options_;
   Counters counters_;
+  typename Family::State state_{};
   std::unique_ptr<std::array<Slot, kBatch>> slots_;
   std::array<mmsghdr, kBatch> receive_headers_{};
   std::array<iovec, kBatch> receive_iov_{};
-  std::array<sockaddr_in, kBatch> peers_{};
+  // The requests' sources, which are the replies' destinations as read.
+  std::array<typename Family::SocketAddress, kBatch> peers_{};
   std::array<mmsghdr, kBatch> send_headers_{};
   std::array<iovec, kBatch> send_iov_{};
-  std::array<sockaddr_in, kBatch> reply_destinations_{};
 };
+
+extern template class Responder<Ipv4Family>;
+extern template class Responder<Ipv6Family>;
 
 }  // namespace pong::responder

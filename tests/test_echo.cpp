@@ -12,7 +12,7 @@ namespace pong::wire {
 namespace {
 
 constexpr Ipv4Address kLoopback{{127, 0, 0, 1}};
-const ArrivalInfo kUnicastLoopback{kLoopback};
+const Ipv4Arrival kUnicastLoopback{kLoopback};
 
 // A well-formed request from 10.0.0.2 to `destination` with `data`.
 std::vector<std::uint8_t> make_request(Ipv4Address destination, std::vector<std::uint8_t> data,
@@ -34,17 +34,17 @@ TEST(AnswerEchoRequest, TheCapturedRequestBecomesAReplyWithChecksum512b) {
   const auto original = bytes;
   const auto reply = answer_echo_request(bytes, kUnicastLoopback, {});
   ASSERT_TRUE(reply);
-  EXPECT_EQ(reply->icmp.size(), 64u);
-  EXPECT_EQ(reply->icmp[0], 0);     // type 8 -> 0
-  EXPECT_EQ(reply->icmp[1], 0);     // code kept
-  EXPECT_EQ(reply->icmp[2], 0x51);  // checksum 512b
-  EXPECT_EQ(reply->icmp[3], 0x2b);
-  EXPECT_TRUE(Icmpv4Packet::parse(reply->icmp)->checksum_valid());
-  EXPECT_EQ(reply->identifier, 21780);
-  EXPECT_EQ(reply->sequence, 1);
-  EXPECT_EQ(reply->destination, kLoopback);
-  EXPECT_EQ(reply->source, kLoopback);
-  EXPECT_EQ(reply->tos, 0);
+  EXPECT_EQ(reply->message.icmp.size(), 64u);
+  EXPECT_EQ(reply->message.icmp[0], 0);     // type 8 -> 0
+  EXPECT_EQ(reply->message.icmp[1], 0);     // code kept
+  EXPECT_EQ(reply->message.icmp[2], 0x51);  // checksum 512b
+  EXPECT_EQ(reply->message.icmp[3], 0x2b);
+  EXPECT_TRUE(Icmpv4Packet::parse(reply->message.icmp)->checksum_valid());
+  EXPECT_EQ(reply->message.identifier, 21780);
+  EXPECT_EQ(reply->message.sequence, 1);
+  EXPECT_EQ(reply->destination, IpAddress{kLoopback});
+  EXPECT_EQ(reply->source, IpAddress{kLoopback});
+  EXPECT_EQ(reply->traffic_class, 0);
   EXPECT_FALSE(reply->has_ip_options);
   // Only the type byte and the checksum word changed.
   for (std::size_t i = 0; i < bytes.size(); ++i) {
@@ -71,7 +71,7 @@ TEST(AnswerEchoRequest, AnAllZeroReplyGetsChecksumFfffNotZero) {
     echo.emit(*Icmpv4PacketMut::parse(std::span(bytes).subspan(20)));
     const auto reply = answer_echo_request(bytes, kUnicastLoopback, {});
     ASSERT_TRUE(reply) << zero_data;
-    const auto icmp = Icmpv4Packet::parse(reply->icmp);
+    const auto icmp = Icmpv4Packet::parse(reply->message.icmp);
     EXPECT_EQ(icmp->checksum(), 0xffff) << zero_data;
     EXPECT_TRUE(icmp->checksum_valid()) << zero_data;
   }
@@ -92,7 +92,7 @@ TEST(AnswerEchoRequest, AZeroChecksumIsKeptWhenItIsRight) {
   std::copy(icmp_bytes.begin(), icmp_bytes.end(), bytes.begin() + 20);
   const auto reply = answer_echo_request(bytes, kUnicastLoopback, {});
   ASSERT_TRUE(reply);
-  const auto icmp = Icmpv4Packet::parse(reply->icmp);
+  const auto icmp = Icmpv4Packet::parse(reply->message.icmp);
   EXPECT_EQ(icmp->checksum(), 0x0000);
   EXPECT_TRUE(icmp->checksum_valid());
 }
@@ -103,21 +103,21 @@ TEST(AnswerEchoRequest, KeepsTheCodeAndIdSeqAndDataAsTheyCame) {
   Icmpv4PacketMut::parse(std::span(bytes).subspan(20))->fill_checksum();
   const auto reply = answer_echo_request(bytes, kUnicastLoopback, {});
   ASSERT_TRUE(reply);
-  const auto icmp = Icmpv4Packet::parse(reply->icmp);
-  EXPECT_EQ(icmp->type(), 0);
+  const auto icmp = Icmpv4Packet::parse(reply->message.icmp);
+  EXPECT_EQ(icmp->type(), Icmpv4Type::kEchoReply);
   EXPECT_EQ(icmp->code(), 5);
   EXPECT_EQ(icmp->identifier(), 0xbeef);
   EXPECT_EQ(icmp->sequence(), 42);
   EXPECT_TRUE(icmp->checksum_valid());
-  ASSERT_EQ(reply->data.size(), 2u);
-  EXPECT_EQ(reply->data[0], 'h');
+  ASSERT_EQ(reply->message.data.size(), 2u);
+  EXPECT_EQ(reply->message.data[0], 'h');
 }
 
 TEST(AnswerEchoRequest, CopiesTheTosAndReportsOptions) {
   auto bytes = make_request(kLoopback, {}, 0xb8);
   auto reply = answer_echo_request(bytes, kUnicastLoopback, {});
   ASSERT_TRUE(reply);
-  EXPECT_EQ(reply->tos, 0xb8);
+  EXPECT_EQ(reply->traffic_class, 0xb8);
 
   // The same request with a 4-byte option block (NOP x4), IHL 6.
   auto with_options = make_request(kLoopback, {});
@@ -135,17 +135,17 @@ TEST(AnswerEchoRequest, AnswersFromTheSpecificDestination) {
   // answered from that address, whatever the routing table prefers.
   const Ipv4Address second{{10, 0, 0, 33}};
   auto bytes = make_request(second, {});
-  const auto reply = answer_echo_request(bytes, ArrivalInfo{second}, {});
+  const auto reply = answer_echo_request(bytes, Ipv4Arrival{second}, {});
   ASSERT_TRUE(reply);
-  EXPECT_EQ(reply->source, second);
-  EXPECT_EQ(reply->destination, (Ipv4Address{{10, 0, 0, 2}}));
+  EXPECT_EQ(reply->source, IpAddress{second});
+  EXPECT_EQ(reply->destination, IpAddress{(Ipv4Address{{10, 0, 0, 2}})});
 }
 
 TEST(AnswerEchoRequest, FallsBackToTheHeaderDestinationWithoutPktinfo) {
   auto bytes = make_request(kLoopback, {});
-  const auto reply = answer_echo_request(bytes, ArrivalInfo{}, {});
+  const auto reply = answer_echo_request(bytes, Ipv4Arrival{}, {});
   ASSERT_TRUE(reply);
-  EXPECT_EQ(reply->source, kLoopback);
+  EXPECT_EQ(reply->source, IpAddress{kLoopback});
 }
 
 TEST(AnswerEchoRequest, BroadcastAndMulticastFollowThePolicy) {
@@ -154,13 +154,13 @@ TEST(AnswerEchoRequest, BroadcastAndMulticastFollowThePolicy) {
        {Ipv4Address{{255, 255, 255, 255}}, Ipv4Address{{224, 0, 0, 1}},
         Ipv4Address{{10, 0, 0, 255}} /* directed: spec_dst differs */}) {
     auto bytes = make_request(destination, {});
-    const auto dropped = answer_echo_request(bytes, ArrivalInfo{interface_address}, {});
+    const auto dropped = answer_echo_request(bytes, Ipv4Arrival{interface_address}, {});
     ASSERT_FALSE(dropped);
     EXPECT_EQ(dropped.error(), DropReason::kNonUnicastDestination);
 
     bytes = make_request(destination, {});
     const auto answered =
-        answer_echo_request(bytes, ArrivalInfo{interface_address}, EchoPolicy{true});
+        answer_echo_request(bytes, Ipv4Arrival{interface_address}, EchoPolicy{true});
     ASSERT_TRUE(answered);
     // RFC 1122 3.2.2.6 / RFC 1812: answered from a unicast address of the
     // receiving interface, never from the broadcast address.
@@ -235,8 +235,8 @@ TEST(AnswerEchoRequest, IncrementalChecksumAgreesWithFullRecomputationOnRandomRe
     Icmpv4PacketMut::parse(std::span(bytes).subspan(20))->fill_checksum();
     const auto reply = answer_echo_request(bytes, kUnicastLoopback, {});
     ASSERT_TRUE(reply);
-    const std::uint16_t incremental = Icmpv4Packet::parse(reply->icmp)->checksum();
-    const auto view = Icmpv4PacketMut::parse(reply->icmp);
+    const std::uint16_t incremental = Icmpv4Packet::parse(reply->message.icmp)->checksum();
+    const auto view = Icmpv4PacketMut::parse(reply->message.icmp);
     view->fill_checksum();
     ASSERT_EQ(incremental, view->checksum()) << "round " << round;
   }

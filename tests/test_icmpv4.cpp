@@ -21,7 +21,7 @@ TEST(Icmpv4Packet, ParsesTheCapturedRequest) {
   const auto bytes = captured_icmp();
   const auto icmp = Icmpv4Packet::parse(bytes);
   ASSERT_TRUE(icmp);
-  EXPECT_EQ(icmp->type(), 8);
+  EXPECT_EQ(icmp->type(), Icmpv4Type::kEchoRequest);
   EXPECT_EQ(icmp->code(), 0);
   EXPECT_EQ(icmp->checksum(), 0x492b);
   EXPECT_TRUE(icmp->checksum_valid());
@@ -97,19 +97,19 @@ TEST(Icmpv4EchoRepr, RejectsOtherTypes) {
 }
 
 TEST(Icmpv4Names, TypesAndCodes) {
-  EXPECT_EQ(icmpv4_type_name(0), "echo reply");
-  EXPECT_EQ(icmpv4_type_name(8), "echo");
-  EXPECT_EQ(icmpv4_type_name(3), "destination unreachable");
-  EXPECT_EQ(icmpv4_type_name(200), "");
-  EXPECT_EQ(icmpv4_code_name(3, 3), "port unreachable");
-  EXPECT_EQ(icmpv4_code_name(3, 4), "fragmentation needed and DF set");
-  EXPECT_EQ(icmpv4_code_name(3, 13), "communication administratively prohibited");
-  EXPECT_EQ(icmpv4_code_name(11, 0), "time to live exceeded in transit");
-  EXPECT_EQ(icmpv4_code_name(12, 0), "pointer indicates the error");
-  EXPECT_EQ(icmpv4_code_name(5, 1), "redirect datagrams for the host");
-  EXPECT_EQ(icmpv4_code_name(8, 0), "");
+  EXPECT_EQ(icmpv4_type_name(Icmpv4Type{0}), "echo reply");
+  EXPECT_EQ(icmpv4_type_name(Icmpv4Type{8}), "echo");
+  EXPECT_EQ(icmpv4_type_name(Icmpv4Type{3}), "destination unreachable");
+  EXPECT_EQ(icmpv4_type_name(Icmpv4Type{200}), "");
+  EXPECT_EQ(icmpv4_code_name(Icmpv4Type{3}, 3), "port unreachable");
+  EXPECT_EQ(icmpv4_code_name(Icmpv4Type{3}, 4), "fragmentation needed and DF set");
+  EXPECT_EQ(icmpv4_code_name(Icmpv4Type{3}, 13), "communication administratively prohibited");
+  EXPECT_EQ(icmpv4_code_name(Icmpv4Type{11}, 0), "time to live exceeded in transit");
+  EXPECT_EQ(icmpv4_code_name(Icmpv4Type{12}, 0), "pointer indicates the error");
+  EXPECT_EQ(icmpv4_code_name(Icmpv4Type{5}, 1), "redirect datagrams for the host");
+  EXPECT_EQ(icmpv4_code_name(Icmpv4Type{8}, 0), "");
   for (int code = 0; code <= 15; ++code) {
-    EXPECT_NE(icmpv4_code_name(3, static_cast<std::uint8_t>(code)), "") << code;
+    EXPECT_NE(icmpv4_code_name(Icmpv4Type{3}, static_cast<std::uint8_t>(code)), "") << code;
   }
 }
 

@@ -51,10 +51,10 @@ TEST(ExplainReply, ShowsExactlyWhatTheResponderSends) {
     auto bytes = craft_echo_request(options)->datagram;
     const auto r = explain_reply(bytes);
     ASSERT_TRUE(r) << r.error().message;
-    const auto answer = wire::answer_echo_request(bytes, {}, {});
+    const auto answer = wire::answer_echo_request(bytes, wire::Ipv4Arrival{}, {});
     ASSERT_TRUE(answer);
-    ASSERT_TRUE(std::equal(r->reply_icmp.begin(), r->reply_icmp.end(), answer->icmp.begin(),
-                           answer->icmp.end()));
+    ASSERT_TRUE(std::equal(r->reply_icmp.begin(), r->reply_icmp.end(), answer->message.icmp.begin(),
+                           answer->message.icmp.end()));
     ASSERT_EQ(r->incremental.eqn3, r->new_checksum);
     ASSERT_EQ(r->full.checksum, r->new_checksum) << i;
     ASSERT_TRUE(r->reply_verifies);
@@ -76,10 +76,10 @@ TEST(ExplainReply, TheAllZeroReplyShowsBothAnswers) {
   EXPECT_EQ(r->full.checksum, 0xffff);
   EXPECT_EQ(r->incremental.eqn3, 0x0000);
   EXPECT_EQ(r->incremental.rfc1141, 0xffff);
-  const auto answer = wire::answer_echo_request(bytes, {}, {});
+  const auto answer = wire::answer_echo_request(bytes, wire::Ipv4Arrival{}, {});
   ASSERT_TRUE(answer);
-  EXPECT_EQ(r->new_checksum, (answer->icmp[2] << 8) | answer->icmp[3]);
-  EXPECT_EQ(r->reply_verifies, wire::checksum_is_valid(answer->icmp));
+  EXPECT_EQ(r->new_checksum, (answer->message.icmp[2] << 8) | answer->message.icmp[3]);
+  EXPECT_EQ(r->reply_verifies, wire::checksum_is_valid(answer->message.icmp));
 }
 
 TEST(ExplainReply, TheReplyDatagramDecodesAsAValidReply) {

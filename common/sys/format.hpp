@@ -1,5 +1,5 @@
-// fmt formatters for the values logs and reports print: IPv4 addresses
-// and packet payloads. Header-only and fmt-only, so the pure libraries
+// fmt formatters for the values logs and reports print: IP addresses of
+// either family and packet payloads. Header-only and fmt-only, so the pure libraries
 // (pinger's and icmp-lab's) can print without the system layer.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <span>
 
+#include "wire/address.hpp"
 #include "wire/bytes.hpp"
 
 namespace pong::sys {
@@ -38,6 +39,54 @@ struct fmt::formatter<pong::wire::Ipv4Address> {
   auto format(const pong::wire::Ipv4Address& a, Context& ctx) const {
     return fmt::format_to(ctx.out(), "{}.{}.{}.{}", a.octets[0], a.octets[1], a.octets[2],
                           a.octets[3]);
+  }
+};
+
+// RFC 5952 4: the canonical text of an IPv6 address. Leading zeros are
+// suppressed (4.1); "::" replaces the longest run of two or more zero
+// groups, the first such run on a tie (4.2.1-4.2.3); hex is lower case
+// (4.3). RFC 5952 5: an IPv4-mapped address ends in dotted decimal.
+template <>
+struct fmt::formatter<pong::wire::Ipv6Address> {
+  constexpr auto parse(format_parse_context& ctx) { return ctx.begin(); }
+  template <class Context>
+  auto format(const pong::wire::Ipv6Address& a, Context& ctx) const {
+    auto out = ctx.out();
+    if (a.is_ipv4_mapped()) {
+      return fmt::format_to(out, "::ffff:{}.{}.{}.{}", a.octets[12], a.octets[13], a.octets[14],
+                            a.octets[15]);
+    }
+    std::size_t best_start = 8, best_length = 0;
+    for (std::size_t i = 0; i < 8;) {
+      std::size_t run = 0;
+      while (i + run < 8 && a.group(i + run) == 0) ++run;
+      if (run > best_length) {
+        best_start = i;
+        best_length = run;
+      }
+      i += run == 0 ? 1 : run;
+    }
+    if (best_length < 2) best_start = 8;  // 4.2.2: never "::" for one group
+    for (std::size_t i = 0; i < 8; ++i) {
+      if (i == best_start) {
+        out = fmt::format_to(out, "::");
+        i += best_length - 1;
+        continue;
+      }
+      if (i != 0 && i != best_start + best_length) *out++ = ':';
+      out = fmt::format_to(out, "{:x}", a.group(i));
+    }
+    return out;
+  }
+};
+
+template <>
+struct fmt::formatter<pong::wire::IpAddress> {
+  constexpr auto parse(format_parse_context& ctx) { return ctx.begin(); }
+  template <class Context>
+  auto format(const pong::wire::IpAddress& a, Context& ctx) const {
+    if (a.is_ipv4()) return fmt::format_to(ctx.out(), "{}", a.ipv4());
+    return fmt::format_to(ctx.out(), "{}", a.ipv6());
   }
 };
 

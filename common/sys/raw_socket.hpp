@@ -14,9 +14,22 @@ namespace pong::sys {
 // socket(AF_INET, SOCK_RAW, IPPROTO_ICMP). Needs CAP_NET_RAW.
 std::expected<UniqueFd, std::string> open_raw_icmpv4_socket();
 
+// socket(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6). Needs CAP_NET_RAW. Reads give
+// the ICMPv6 message without the IPv6 header; the kernel checks the
+// checksum of what it delivers and fills it in on send (RFC 3542 3.1).
+std::expected<UniqueFd, std::string> open_raw_icmpv6_socket();
+
+// Whether the error of a failed open_raw_icmpv6_socket() means this kernel
+// has no IPv6 at all (EAFNOSUPPORT), as opposed to a real failure.
+bool ipv6_unsupported_error(const std::string& error);
+
 // Linux ICMP_FILTER (SOL_RAW): deliver only the listed ICMP types. The
 // kernel's mask has a bit set for each type to *block*.
 std::expected<void, std::string> set_icmpv4_type_filter(
+    int fd, std::initializer_list<std::uint8_t> allowed);
+
+// RFC 3542 3.2 ICMP6_FILTER: deliver only the listed ICMPv6 types.
+std::expected<void, std::string> set_icmpv6_type_filter(
     int fd, std::initializer_list<std::uint8_t> allowed);
 
 // setsockopt with an int value; the message names the option.

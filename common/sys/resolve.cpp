@@ -11,34 +11,76 @@
 #include <fmt/format.h>
 
 namespace pong::sys {
+namespace {
 
-std::expected<wire::Ipv4Address, std::string> resolve_ipv4(const std::string& host) {
-  in6_addr v6{};
-  if (::inet_pton(AF_INET6, host.c_str(), &v6) == 1) {
-    return std::unexpected(
-        fmt::format("{} is an IPv6 address, and IPv6 is not supported yet", host));
+std::string_view family_words(FamilyChoice choice) {
+  switch (choice) {
+    case FamilyChoice::kIpv4Only:
+      return "IPv4 ";
+    case FamilyChoice::kIpv6Only:
+      return "IPv6 ";
+    case FamilyChoice::kAny:
+      break;
   }
+  return "";
+}
+
+std::string lookup_error(const std::string& host, FamilyChoice choice, int rc) {
+  switch (rc) {
+    case EAI_ADDRFAMILY:
+    case EAI_NODATA:
+    case EAI_FAMILY:
+      return fmt::format("{} has no {}address: {}", host, family_words(choice), ::gai_strerror(rc));
+    case EAI_SYSTEM:
+      return fmt::format("cannot resolve {}: {}", host, std::strerror(errno));
+    default:
+      return fmt::format("cannot resolve {}: {}", host, ::gai_strerror(rc));
+  }
+}
+
+}  // namespace
+
+std::optional<wire::IpAddress> parse_ip_address(const std::string& text) {
+  wire::Ipv4Address v4;
+  if (::inet_pton(AF_INET, text.c_str(), v4.octets.data()) == 1) return v4;
+  wire::Ipv6Address v6;
+  if (::inet_pton(AF_INET6, text.c_str(), v6.octets.data()) == 1) return v6;
+  return std::nullopt;
+}
+
+std::expected<Endpoint, std::string> resolve_host(const std::string& host, FamilyChoice choice) {
   addrinfo hints{};
-  hints.ai_family = AF_INET;
+  hints.ai_family = choice == FamilyChoice::kIpv4Only   ? AF_INET
+                    : choice == FamilyChoice::kIpv6Only ? AF_INET6
+                                                        : AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;  // one entry per address, not one per socket type
   addrinfo* found = nullptr;
   const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
   if (rc != 0) {
-    switch (rc) {
-      case EAI_ADDRFAMILY:
-      case EAI_NODATA:
-        return std::unexpected(fmt::format("{} has no IPv4 address (IPv6 is not supported yet): {}",
-                                           host, ::gai_strerror(rc)));
-      case EAI_SYSTEM:
-        return std::unexpected(fmt::format("cannot resolve {}: {}", host, std::strerror(errno)));
-      default:
-        return std::unexpected(fmt::format("cannot resolve {}: {}", host, ::gai_strerror(rc)));
+    // A literal of the other family gets a sentence of its own.
+    if (const auto literal = parse_ip_address(host)) {
+      return std::unexpected(fmt::format("{} is an {} address, and {} was asked for", host,
+                                         literal->is_ipv4() ? "IPv4" : "IPv6",
+                                         literal->is_ipv4() ? "IPv6 (-6)" : "IPv4 (-4)"));
+    }
+    return std::unexpected(lookup_error(host, choice, rc));
+  }
+  // iputils: IPv4 first when a name has both.
+  const addrinfo* chosen = found;
+  for (const addrinfo* a = found; a != nullptr; a = a->ai_next) {
+    if (a->ai_family == AF_INET) {
+      chosen = a;
+      break;
     }
   }
-  sockaddr_in address{};
-  std::memcpy(&address, found->ai_addr, sizeof address);
+  sockaddr_storage storage{};
+  const auto length =
+      static_cast<socklen_t>(std::min<std::size_t>(chosen->ai_addrlen, sizeof storage));
+  std::memcpy(&storage, chosen->ai_addr, length);
   ::freeaddrinfo(found);
-  return wire::Ipv4Address::from_u32(ntohl(address.sin_addr.s_addr));
+  auto endpoint = from_sockaddr(storage, length);
+  if (!endpoint) return std::unexpected(fmt::format("cannot resolve {}: no IP address", host));
+  return *endpoint;
 }
 
 }  // namespace pong::sys

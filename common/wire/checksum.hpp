@@ -17,7 +17,8 @@ class ChecksumAccumulator {
     // RFC 1071 2(B): the sum is independent of byte order and may be taken
     // over wider words; 32-bit big-endian words, folded at the end, give
     // the same 16-bit result as 16-bit words. A 64-bit accumulator cannot
-    // overflow on any IPv4 datagram (2^16 bytes * 2^32 per word < 2^64).
+    // overflow on any IPv4 or (non-jumbo) IPv6 packet, nor on the IPv6
+    // pseudo-header added to one (2^17 bytes * 2^32 per word < 2^64).
     std::size_t i = 0;
     const std::size_t n = data.size();
     for (; i + 4 <= n; i += 4) {
@@ -53,6 +54,32 @@ class ChecksumAccumulator {
  private:
   std::uint64_t sum_ = 0;
 };
+
+// RFC 8200 8.1: "Any transport or other upper-layer protocol that includes
+// the addresses from the IP header in its checksum computation must be
+// modified for use over IPv6, to include the 128-bit IPv6 addresses":
+//
+//   +-------------------------------------------+
+//   |          Source Address (16 bytes)        |
+//   |       Destination Address (16 bytes)      |
+//   |        Upper-Layer Packet Length (32)     |
+//   |      zero (24 bits)     |  Next Header (8) |
+//   +-------------------------------------------+
+//
+// RFC 4443 2.3 makes ICMPv6 such a protocol. Returns the sum of those 40
+// bytes, to which the caller adds the upper-layer message itself.
+constexpr ChecksumAccumulator ipv6_pseudo_header_sum(std::span<const std::uint8_t, 16> source,
+                                                     std::span<const std::uint8_t, 16> destination,
+                                                     std::uint32_t upper_layer_length,
+                                                     std::uint8_t next_header) {
+  ChecksumAccumulator sum;
+  sum.add(source).add(destination);
+  sum.add_word(static_cast<std::uint16_t>(upper_layer_length >> 16))
+      .add_word(static_cast<std::uint16_t>(upper_layer_length))
+      .add_word(0)
+      .add_word(next_header);
+  return sum;
+}
 
 // RFC 1071: the checksum of `data` (checksum field zeroed by the caller).
 constexpr std::uint16_t internet_checksum(std::span<const std::uint8_t> data) {

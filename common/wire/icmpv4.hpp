@@ -1,15 +1,7 @@
-// ICMP for IPv4 (RFC 792): a checked view, the echo Repr, and the names
-// of every type and code RFC 792 (and its successors) define.
-//
-//    0                   1                   2                   3
-//    0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
-//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
-//   |     Type      |     Code      |          Checksum             |
-//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
-//   |           Identifier          |        Sequence Number        |  (echo)
-//   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
-//   |     Data ...
-//   +-+-+-+-+-
+// ICMP for IPv4 (RFC 792): the type enum, the view and echo Repr over the
+// layout both families share (icmp.hpp), and the names of every type and
+// code RFC 792 (and its successors) define. The ICMPv4 checksum covers the
+// message alone: no pseudo-header.
 #pragma once
 
 #include <cstddef>
@@ -22,19 +14,18 @@
 #include "bytes.hpp"
 #include "checksum.hpp"
 #include "drop_reason.hpp"
+#include "icmp.hpp"
 
 namespace pong::wire {
 
-namespace icmpv4_field {
-inline constexpr std::size_t kType = 0;
-inline constexpr std::size_t kCode = 1;
-inline constexpr std::size_t kChecksum = 2;
-inline constexpr std::size_t kIdentifier = 4;  // echo, timestamp, information
-inline constexpr std::size_t kSequence = 6;
-inline constexpr std::size_t kData = 8;
-}  // namespace icmpv4_field
+// The family's names for the shared layout (icmp.hpp).
+namespace icmpv4_field = icmp_field;
+inline constexpr std::size_t kIcmpv4HeaderLength = kIcmpHeaderLength;
 
-inline constexpr std::size_t kIcmpv4HeaderLength = 8;
+// The most data an Echo Request carries in one IPv4 datagram: 65535 bytes
+// of total length less the 20-byte header without options and the 8-byte
+// ICMP header.
+inline constexpr std::size_t kIcmpv4MaxEchoData = 65535 - 20 - kIcmpHeaderLength;
 
 enum class Icmpv4Type : std::uint8_t {
   kEchoReply = 0,
@@ -54,143 +45,50 @@ enum class Icmpv4Type : std::uint8_t {
   kAddressMaskReply = 18,
 };
 
-// A view of one ICMPv4 message: everything after the IP header.
-// parse() checks for the 8-byte header once; afterwards every accessor is
-// in bounds. The checksum is not checked by parse(): callers decide (and
-// count) what a bad checksum means to them.
-template <class Byte>
-class BasicIcmpv4Packet {
- public:
-  static constexpr std::expected<BasicIcmpv4Packet, DropReason> parse(std::span<Byte> buffer) {
-    if (buffer.size() < kIcmpv4HeaderLength) return std::unexpected(DropReason::kIcmpTruncated);
-    return BasicIcmpv4Packet(buffer);
-  }
-
-  constexpr std::uint8_t type() const { return bytes_[icmpv4_field::kType]; }
-  constexpr std::uint8_t code() const { return bytes_[icmpv4_field::kCode]; }
-  constexpr std::uint16_t checksum() const { return be16<icmpv4_field::kChecksum>(); }
-  constexpr std::uint16_t identifier() const { return be16<icmpv4_field::kIdentifier>(); }
-  constexpr std::uint16_t sequence() const { return be16<icmpv4_field::kSequence>(); }
-  // Bytes 4..7, whatever the type makes of them (pointer, gateway, MTU...).
-  constexpr std::uint32_t rest_of_header() const {
-    return load_be32(std::span<const std::uint8_t, 4>(bytes_.template subspan<4, 4>()));
-  }
-  constexpr std::span<Byte> data() const { return bytes_.subspan(icmpv4_field::kData); }
-  constexpr std::span<Byte> bytes() const { return bytes_; }
-
-  // RFC 792: "The checksum is the 16-bit ones's complement of the one's
-  // complement sum of the ICMP message starting with the ICMP Type."
-  constexpr bool checksum_valid() const { return checksum_is_valid(bytes_); }
-
-  // The 16-bit word holding type (high byte) and code (low byte), the word
-  // an echo rewrite changes.
-  constexpr std::uint16_t type_code_word() const { return be16<icmpv4_field::kType>(); }
-
-  constexpr void set_type(std::uint8_t value) const requires(!std::is_const_v<Byte>) {
-    bytes_[icmpv4_field::kType] = value;
-  }
-  constexpr void set_code(std::uint8_t value) const requires(!std::is_const_v<Byte>) {
-    bytes_[icmpv4_field::kCode] = value;
-  }
-  constexpr void set_checksum(std::uint16_t value) const requires(!std::is_const_v<Byte>) {
-    store_be16(bytes_.template subspan<icmpv4_field::kChecksum, 2>(), value);
-  }
-  constexpr void set_identifier(std::uint16_t value) const requires(!std::is_const_v<Byte>) {
-    store_be16(bytes_.template subspan<icmpv4_field::kIdentifier, 2>(), value);
-  }
-  constexpr void set_sequence(std::uint16_t value) const requires(!std::is_const_v<Byte>) {
-    store_be16(bytes_.template subspan<icmpv4_field::kSequence, 2>(), value);
-  }
-  // Full RFC 1071 recomputation over the whole message.
-  constexpr void fill_checksum() const requires(!std::is_const_v<Byte>) {
-    set_checksum(0);
-    set_checksum(internet_checksum(bytes_));
-  }
-
- private:
-  constexpr explicit BasicIcmpv4Packet(std::span<Byte> bytes) : bytes_(bytes) {}
-
-  template <std::size_t Offset>
-  constexpr std::uint16_t be16() const {
-    return load_be16(std::span<const std::uint8_t, 2>(bytes_.template subspan<Offset, 2>()));
-  }
-
-  std::span<Byte> bytes_;
+// RFC 792: "Echo message" type 8, "Echo Reply message" type 0.
+template <>
+struct IcmpEchoTypes<Icmpv4Type> {
+  static constexpr Icmpv4Type kRequest = Icmpv4Type::kEchoRequest;
+  static constexpr Icmpv4Type kReply = Icmpv4Type::kEchoReply;
 };
 
-using Icmpv4Packet = BasicIcmpv4Packet<const std::uint8_t>;
-using Icmpv4PacketMut = BasicIcmpv4Packet<std::uint8_t>;
-
-// An Echo or Echo Reply message (RFC 792, type 8 / type 0) as a value.
-// `data` borrows from the buffer it was parsed from.
-struct Icmpv4EchoRepr {
-  bool is_request = true;
-  std::uint8_t code = 0;
-  std::uint16_t identifier = 0;
-  std::uint16_t sequence = 0;
-  std::span<const std::uint8_t> data;
-
-  // Fails with kNotEchoRequest for any type other than 0 or 8. Does not
-  // check the checksum.
-  static constexpr std::expected<Icmpv4EchoRepr, DropReason> parse(const Icmpv4Packet& packet) {
-    const auto type = static_cast<Icmpv4Type>(packet.type());
-    if (type != Icmpv4Type::kEchoRequest && type != Icmpv4Type::kEchoReply) {
-      return std::unexpected(DropReason::kNotEchoRequest);
-    }
-    return Icmpv4EchoRepr{type == Icmpv4Type::kEchoRequest, packet.code(), packet.identifier(),
-                          packet.sequence(), packet.data()};
-  }
-
-  constexpr std::size_t buffer_length() const { return kIcmpv4HeaderLength + data.size(); }
-
-  // Precondition: buffer.size() == buffer_length(). Writes header, data and
-  // a full RFC 1071 checksum. `data` may alias the buffer's data area.
-  constexpr void emit(const Icmpv4PacketMut& packet) const {
-    packet.set_type(
-        static_cast<std::uint8_t>(is_request ? Icmpv4Type::kEchoRequest : Icmpv4Type::kEchoReply));
-    packet.set_code(code);
-    packet.set_identifier(identifier);
-    packet.set_sequence(sequence);
-    const auto out = packet.data();
-    if (out.data() != data.data()) {
-      for (std::size_t i = 0; i < data.size() && i < out.size(); ++i) out[i] = data[i];
-    }
-    packet.fill_checksum();
-  }
-};
+using Icmpv4Packet = BasicIcmpPacket<Icmpv4Type, const std::uint8_t>;
+using Icmpv4PacketMut = BasicIcmpPacket<Icmpv4Type, std::uint8_t>;
+using Icmpv4EchoRepr = IcmpEchoRepr<Icmpv4Type>;
 
 // Names for logs and for teaching. Unknown values give "".
-constexpr std::string_view icmpv4_type_name(std::uint8_t type) {
+constexpr std::string_view icmpv4_type_name(Icmpv4Type type) {
+  using enum Icmpv4Type;
   switch (type) {
-    case 0:
+    case kEchoReply:
       return "echo reply";
-    case 3:
+    case kDestinationUnreachable:
       return "destination unreachable";
-    case 4:
+    case kSourceQuench:
       return "source quench";
-    case 5:
+    case kRedirect:
       return "redirect";
-    case 8:
+    case kEchoRequest:
       return "echo";
-    case 9:
+    case kRouterAdvertisement:
       return "router advertisement";
-    case 10:
+    case kRouterSolicitation:
       return "router solicitation";
-    case 11:
+    case kTimeExceeded:
       return "time exceeded";
-    case 12:
+    case kParameterProblem:
       return "parameter problem";
-    case 13:
+    case kTimestamp:
       return "timestamp";
-    case 14:
+    case kTimestampReply:
       return "timestamp reply";
-    case 15:
+    case kInformationRequest:
       return "information request";
-    case 16:
+    case kInformationReply:
       return "information reply";
-    case 17:
+    case kAddressMaskRequest:
       return "address mask request";
-    case 18:
+    case kAddressMaskReply:
       return "address mask reply";
     default:
       return "";
@@ -200,9 +98,9 @@ constexpr std::string_view icmpv4_type_name(std::uint8_t type) {
 // Code names: RFC 792 for types 3, 5, 11 and 12, with the Destination
 // Unreachable codes 6-15 of RFC 1122 3.2.2.1 and RFC 1812 5.2.7.1, and
 // Parameter Problem code 1 and 2 of RFC 1108 / RFC 1122.
-constexpr std::string_view icmpv4_code_name(std::uint8_t type, std::uint8_t code) {
+constexpr std::string_view icmpv4_code_name(Icmpv4Type type, std::uint8_t code) {
   switch (type) {
-    case 3:
+    case Icmpv4Type::kDestinationUnreachable:
       switch (code) {
         case 0:
           return "net unreachable";
@@ -239,7 +137,7 @@ constexpr std::string_view icmpv4_code_name(std::uint8_t type, std::uint8_t code
         default:
           return "";
       }
-    case 5:
+    case Icmpv4Type::kRedirect:
       switch (code) {
         case 0:
           return "redirect datagrams for the network";
@@ -252,7 +150,7 @@ constexpr std::string_view icmpv4_code_name(std::uint8_t type, std::uint8_t code
         default:
           return "";
       }
-    case 11:
+    case Icmpv4Type::kTimeExceeded:
       switch (code) {
         case 0:
           return "time to live exceeded in transit";
@@ -261,7 +159,7 @@ constexpr std::string_view icmpv4_code_name(std::uint8_t type, std::uint8_t code
         default:
           return "";
       }
-    case 12:
+    case Icmpv4Type::kParameterProblem:
       switch (code) {
         case 0:
           return "pointer indicates the error";

@@ -23,6 +23,7 @@
 #include <span>
 #include <type_traits>
 
+#include "address.hpp"
 #include "bytes.hpp"
 #include "checksum.hpp"
 #include "drop_reason.hpp"

@@ -9,18 +9,27 @@ NETNS_SERVER=""
 NETNS_CLIENT=""
 NETNS_SERVER_ADDR=""
 NETNS_CLIENT_ADDR=""
+NETNS_SERVER_ADDR6=""
+NETNS_CLIENT_ADDR6=""
 NETNS_PIDS=()
 NETNS_CLEANUP_HOOKS=()
 
 # netns_create SERVER_NS CLIENT_NS [SUBNET_PREFIX]
 #   SUBNET_PREFIX is the first three octets of a /24, default 10.111.0;
 #   the client gets .2 and the server .3, as in the article's compose setup.
+#   IPv6 mirrors it in a ULA /64 (RFC 4193) built from the same numbers:
+#   10.111.0 gives fd00:10:111:0::2 and ::3 (NETNS_CLIENT_ADDR6,
+#   NETNS_SERVER_ADDR6). Both ends also have their link-local fe80::/64.
 netns_create() {
   NETNS_SERVER=$1
   NETNS_CLIENT=$2
   local prefix=${3:-10.111.0}
   NETNS_CLIENT_ADDR=$prefix.2
   NETNS_SERVER_ADDR=$prefix.3
+  local prefix6
+  prefix6="fd00:${prefix//./:}:"
+  NETNS_CLIENT_ADDR6=${prefix6}:2
+  NETNS_SERVER_ADDR6=${prefix6}:3
   trap netns_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
@@ -36,6 +45,10 @@ netns_create() {
   ip -n "$NETNS_SERVER" link set "$veth_s" name eth0
   ip -n "$NETNS_CLIENT" addr add "$NETNS_CLIENT_ADDR/24" dev eth0
   ip -n "$NETNS_SERVER" addr add "$NETNS_SERVER_ADDR/24" dev eth0
+  # nodad: the addresses are usable at once, not after duplicate address
+  # detection; nothing else is on this link.
+  ip -n "$NETNS_CLIENT" addr add "$NETNS_CLIENT_ADDR6/64" dev eth0 nodad
+  ip -n "$NETNS_SERVER" addr add "$NETNS_SERVER_ADDR6/64" dev eth0 nodad
   for ns in "$NETNS_SERVER" "$NETNS_CLIENT"; do
     ip -n "$ns" link set lo up
     ip -n "$ns" link set eth0 up
@@ -44,14 +57,26 @@ netns_create() {
   # do: ip netns exec mounts /etc/netns/NS/hosts over /etc/hosts.
   for ns in "$NETNS_SERVER" "$NETNS_CLIENT"; do
     mkdir -p "/etc/netns/$ns"
-    printf '127.0.0.1\tlocalhost\n%s\t%s\n%s\t%s\n' "$NETNS_SERVER_ADDR" "$NETNS_SERVER" \
-      "$NETNS_CLIENT_ADDR" "$NETNS_CLIENT" >"/etc/netns/$ns/hosts"
+    printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n%s\t%s\n%s\t%s\n%s\t%s\n%s\t%s\n' \
+      "$NETNS_SERVER_ADDR" "$NETNS_SERVER" "$NETNS_CLIENT_ADDR" "$NETNS_CLIENT" \
+      "$NETNS_SERVER_ADDR6" "$NETNS_SERVER" "$NETNS_CLIENT_ADDR6" "$NETNS_CLIENT" \
+      >"/etc/netns/$ns/hosts"
     # Any name not in hosts is asked of loopback inside the namespace, so
     # no DNS query can leave it.
     printf 'nameserver 127.0.0.1\n' >"/etc/netns/$ns/resolv.conf"
   done
-  # The server namespace starts with the kernel's echo off: pong answers.
-  ip netns exec "$NETNS_SERVER" sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+  # The server namespace starts with the kernel's echo off, for both
+  # families: pong answers.
+  ip netns exec "$NETNS_SERVER" sysctl -qw net.ipv4.icmp_echo_ignore_all=1 \
+    net.ipv6.icmp.echo_ignore_all=1
+  # Link-local addresses come with the link; wait (bounded) until both
+  # ends have left the tentative state, so link-local tests can start.
+  local i
+  for ((i = 0; i < 50; i++)); do
+    ip -n "$NETNS_SERVER" -6 addr show dev eth0 scope link tentative | grep -q inet6 ||
+      ip -n "$NETNS_CLIENT" -6 addr show dev eth0 scope link tentative | grep -q inet6 || break
+    sleep 0.1
+  done
 }
 
 # netns_in_server CMD... / netns_in_client CMD...

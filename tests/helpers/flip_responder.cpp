@@ -94,10 +94,10 @@ int main(int argc, char** argv) {
         std::span<std::uint8_t>(buffer.data(), static_cast<std::size_t>(n)));
     if (!ip) continue;
     auto icmp = pong::wire::Icmpv4PacketMut::parse(ip->payload());
-    if (!icmp || icmp->type() != 8 || !icmp->checksum_valid()) continue;
+    if (!icmp || !icmp->is_echo_request() || !icmp->checksum_valid()) continue;
 
     // RFC 792: type 8 becomes 0, everything else is echoed; then the damage.
-    icmp->set_type(0);
+    icmp->set_type(pong::wire::Icmpv4Type::kEchoReply);
     icmp->fill_checksum();
     const auto data = icmp->data();
     const bool flipped = mode != Mode::kIntact && flip_byte < data.size();

@@ -1,0 +1,71 @@
+#include "service.hpp"
+
+#include <poll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace pong::responder {
+namespace {
+
+constexpr std::size_t kMaxServers = 2;  // one per family
+
+// Reads one signal; true when it asks pong to stop.
+bool handle_signal(int signal_fd, std::span<BatchServer* const> servers) {
+  signalfd_siginfo info{};
+  if (::read(signal_fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) return false;
+  if (info.ssi_signo == SIGUSR1) {
+    log_counters(servers);
+    return false;
+  }
+  spdlog::info("received {}, shutting down", sigabbrev_np(static_cast<int>(info.ssi_signo)));
+  return true;
+}
+
+}  // namespace
+
+std::expected<void, std::string> serve(std::span<BatchServer* const> servers, int signal_fd) {
+  if (servers.empty() || servers.size() > kMaxServers) {
+    return std::unexpected(fmt::format("pong serves 1 or 2 families, not {}", servers.size()));
+  }
+  std::array<pollfd, kMaxServers + 1> fds{};
+  for (std::size_t i = 0; i < servers.size(); ++i) fds[i] = {servers[i]->fd(), POLLIN, 0};
+  const std::size_t signal_index = servers.size();
+  fds[signal_index] = {signal_fd, POLLIN, 0};
+  for (;;) {
+    if (::poll(fds.data(), signal_index + 1, -1) < 0) {
+      if (errno == EINTR) continue;
+      return std::unexpected(fmt::format("poll failed: {}", std::strerror(errno)));
+    }
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+      if ((fds[i].revents & POLLIN) == 0) continue;
+      if (auto r = servers[i]->serve_batch(); !r) return r;
+    }
+    if ((fds[signal_index].revents & POLLIN) && handle_signal(signal_fd, servers)) return {};
+  }
+}
+
+void log_counters(std::span<BatchServer* const> servers) {
+  spdlog::info("--- pong statistics ---");
+  for (const BatchServer* server : servers) {
+    const Counters& c = server->counters();
+    spdlog::info("{}: {} received, {} answered, {} dropped, {} send errors", server->family_name(),
+                 c.received, c.answered, c.dropped(), c.send_errors);
+    for (std::size_t i = 0; i < wire::kDropReasonCount; ++i) {
+      if (c.dropped_by_reason[i] == 0) continue;
+      spdlog::info("  {} dropped {}: {}", server->family_name(),
+                   wire::drop_reason_name(static_cast<wire::DropReason>(i)),
+                   c.dropped_by_reason[i]);
+    }
+  }
+  spdlog::default_logger_raw()->flush();
+}
+
+}  // namespace pong::responder
