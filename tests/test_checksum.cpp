@@ -112,5 +112,42 @@ TEST(ChecksumUpdate, AgreesWithFullRecomputationOnSeededRandomPackets) {
   }
 }
 
+// RFC 8200 8.1: the pseudo-header, written out as the RFC draws it (16
+// bytes of source, 16 of destination, the 32-bit length, three zero bytes
+// and the next header) and summed with the slow reference.
+std::vector<std::uint8_t> pseudo_header_bytes(const std::array<std::uint8_t, 16>& source,
+                                              const std::array<std::uint8_t, 16>& destination,
+                                              std::uint32_t length, std::uint8_t next_header) {
+  std::vector<std::uint8_t> bytes(source.begin(), source.end());
+  bytes.insert(bytes.end(), destination.begin(), destination.end());
+  for (const int shift : {24, 16, 8, 0}) bytes.push_back(static_cast<std::uint8_t>(length >> shift));
+  bytes.insert(bytes.end(), {0, 0, 0, next_header});
+  return bytes;
+}
+
+TEST(Ipv6PseudoHeader, CapturedPingWorkedByHand) {
+  // fd00:10:113::2 -> fd00:10:113::3, 12 bytes of ICMPv6 (next header 58):
+  // fe25 + fe26 + 000c + 003a = fc92 (see test_icmpv6.cpp for the rest).
+  const std::array<std::uint8_t, 16> src{0xfd, 0, 0, 0x10, 0x01, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+  const std::array<std::uint8_t, 16> dst{0xfd, 0, 0, 0x10, 0x01, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3};
+  EXPECT_EQ(ipv6_pseudo_header_sum(src, dst, 12, 58).folded(), 0xfc92);
+}
+
+TEST(Ipv6PseudoHeader, MatchesTheReferenceOverTheDrawnBytesOnSeededRandomInput) {
+  std::mt19937 rng(8200);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<std::uint32_t> length(0, 0xFFFFFFFFu);
+  for (int round = 0; round < 100000; ++round) {
+    std::array<std::uint8_t, 16> src{}, dst{};
+    for (auto& b : src) b = static_cast<std::uint8_t>(byte(rng));
+    for (auto& b : dst) b = static_cast<std::uint8_t>(byte(rng));
+    const std::uint32_t len = length(rng);
+    const auto next = static_cast<std::uint8_t>(byte(rng));
+    const auto drawn = pseudo_header_bytes(src, dst, len, next);
+    ASSERT_EQ(ipv6_pseudo_header_sum(src, dst, len, next).checksum(), reference_checksum(drawn))
+        << "round " << round;
+  }
+}
+
 }  // namespace
 }  // namespace pong::wire

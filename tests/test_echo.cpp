@@ -242,6 +242,141 @@ TEST(AnswerEchoRequest, IncrementalChecksumAgreesWithFullRecomputationOnRandomRe
   }
 }
 
+// ---- IPv6: the same rule through the ICMPv6 adapter -------------------------
+
+constexpr Ipv6Address kV6Client{{0xfd, 0, 0, 0x10, 0x01, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2}};
+constexpr Ipv6Address kV6Server{{0xfd, 0, 0, 0x10, 0x01, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3}};
+constexpr Ipv6Address kAllNodes{{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}};
+
+// The ICMPv6 message of the captured request, as a raw ICMPv6 socket
+// delivers it (no IPv6 header).
+std::vector<std::uint8_t> captured_icmpv6_request() {
+  auto packet = test::captured_ipv6_request();
+  return {packet.begin() + kIpv6HeaderLength, packet.end()};
+}
+
+// An echo request to `destination` (multicast and anycast tests), with a
+// checksum right for it.
+std::vector<std::uint8_t> icmpv6_request_to(const Ipv6Address& destination) {
+  const std::vector<std::uint8_t> data{'p', 'i', 'n', 'g'};
+  const Icmpv6EchoRepr echo{true, 0, 0x3381, 1, data};
+  std::vector<std::uint8_t> bytes(echo.buffer_length());
+  echo.emit(*Icmpv6PacketMut::parse(bytes), icmpv6_pseudo_header(kV6Client, destination, bytes.size()));
+  return bytes;
+}
+
+TEST(AnswerIcmpv6EchoRequest, TheCapturedRequestBecomesTheKernelsCapturedReply) {
+  auto icmp = captured_icmpv6_request();
+  const Ipv6Arrival arrival{kV6Client, kV6Server, 7, 0, false};
+  const auto reply = answer_echo_request(icmp, arrival, EchoPolicy{});
+  ASSERT_TRUE(reply);
+  // Byte for byte what the kernel sent: type 129, checksum 0x7019.
+  const auto kernel = test::captured_ipv6_reply();
+  EXPECT_TRUE(std::equal(icmp.begin(), icmp.end(), kernel.begin() + kIpv6HeaderLength,
+                         kernel.end()));
+  EXPECT_EQ(reply->message.identifier, 13185);
+  EXPECT_EQ(reply->message.sequence, 1);
+  EXPECT_EQ(reply->destination, IpAddress{kV6Client});
+  // RFC 4443 4.2: a unicast request is answered from its destination, on
+  // the interface it came in by.
+  EXPECT_EQ(reply->source, IpAddress{kV6Server});
+  EXPECT_EQ(reply->interface_index, 7u);
+  EXPECT_FALSE(reply->has_ip_options);
+}
+
+TEST(AnswerIcmpv6EchoRequest, TrafficClassIsCopied) {
+  auto icmp = captured_icmpv6_request();
+  const auto reply = answer_echo_request(icmp, Ipv6Arrival{kV6Client, kV6Server, 2, 0xb9, false}, {});
+  ASSERT_TRUE(reply);
+  EXPECT_EQ(reply->traffic_class, 0xb9);
+}
+
+TEST(AnswerIcmpv6EchoRequest, ChecksumIsVerifiedOverThePseudoHeader) {
+  auto icmp = captured_icmpv6_request();
+  // The same bytes claimed to come from another source do not verify.
+  Ipv6Address other = kV6Client;
+  other.octets[15] = 9;
+  const auto reply = answer_echo_request(icmp, Ipv6Arrival{other, kV6Server, 2, 0, false}, {});
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.error(), DropReason::kIcmpBadChecksum);
+  EXPECT_EQ(icmp, captured_icmpv6_request());  // untouched
+}
+
+TEST(AnswerIcmpv6EchoRequest, OnlyEchoRequestsAreAnswered) {
+  auto reply_bytes = test::captured_ipv6_reply();
+  std::vector<std::uint8_t> icmp(reply_bytes.begin() + kIpv6HeaderLength, reply_bytes.end());
+  const auto reply = answer_echo_request(icmp, Ipv6Arrival{kV6Server, kV6Client, 2, 0, false}, {});
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.error(), DropReason::kNotEchoRequest);
+}
+
+TEST(AnswerIcmpv6EchoRequest, MulticastIsAnsweredFromAnAddressTheKernelPicks) {
+  auto icmp = icmpv6_request_to(kAllNodes);
+  const Ipv6Arrival arrival{kV6Client, kAllNodes, 3, 0, false};
+  // net.ipv6.icmp.echo_ignore_multicast=0, the default: answer.
+  const auto reply = answer_echo_request(icmp, arrival, EchoPolicy{true, true});
+  ASSERT_TRUE(reply);
+  // RFC 4443 4.2: "a unicast address belonging to the interface on which
+  // the multicast ... Echo Request message was received": left
+  // unspecified, with the interface, for the kernel to choose.
+  EXPECT_TRUE(reply->source.is_ipv6());
+  EXPECT_TRUE(reply->source.is_unspecified());
+  EXPECT_EQ(reply->interface_index, 3u);
+}
+
+TEST(AnswerIcmpv6EchoRequest, MulticastIsDroppedWhenPolicySaysIgnore) {
+  auto icmp = icmpv6_request_to(kAllNodes);
+  const auto reply =
+      answer_echo_request(icmp, Ipv6Arrival{kV6Client, kAllNodes, 3, 0, false}, EchoPolicy{false, true});
+  ASSERT_FALSE(reply);
+  EXPECT_EQ(reply.error(), DropReason::kNonUnicastDestination);
+}
+
+TEST(AnswerIcmpv6EchoRequest, AnycastFollowsItsOwnPolicy) {
+  auto icmp = icmpv6_request_to(kV6Server);
+  const Ipv6Arrival anycast{kV6Client, kV6Server, 3, 0, true};
+  auto copy = icmp;
+  const auto ignored = answer_echo_request(copy, anycast, EchoPolicy{true, false});
+  ASSERT_FALSE(ignored);
+  EXPECT_EQ(ignored.error(), DropReason::kAnycastDestination);
+  const auto answered = answer_echo_request(icmp, anycast, EchoPolicy{true, true});
+  ASSERT_TRUE(answered);
+  EXPECT_TRUE(answered->source.is_unspecified());
+}
+
+TEST(AnswerIcmpv6EchoRequest, TruncationAtEveryLengthIsADropNeverARead) {
+  const auto whole = captured_icmpv6_request();
+  for (std::size_t n = 0; n < kIcmpHeaderLength; ++n) {
+    std::vector<std::uint8_t> cut(whole.begin(), whole.begin() + static_cast<std::ptrdiff_t>(n));
+    const auto reply = answer_echo_request(cut, Ipv6Arrival{kV6Client, kV6Server, 1, 0, false}, {});
+    ASSERT_FALSE(reply);
+    EXPECT_EQ(reply.error(), DropReason::kIcmpTruncated);
+  }
+}
+
+TEST(AnswerIcmpv6EchoRequest, IncrementalChecksumAgreesWithFullRecomputationOnRandomRequests) {
+  std::mt19937 rng(4443);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<std::size_t> size(0, 300);
+  for (int round = 0; round < 20000; ++round) {
+    std::vector<std::uint8_t> data(size(rng));
+    for (auto& b : data) b = static_cast<std::uint8_t>(byte(rng));
+    Ipv6Address source = kV6Client;
+    for (auto& b : source.octets) b = static_cast<std::uint8_t>(byte(rng));
+    source.octets[0] = 0xfd;  // unicast
+    const auto id = static_cast<std::uint16_t>(byte(rng) << 8 | byte(rng));
+    const Icmpv6EchoRepr echo{true, static_cast<std::uint8_t>(byte(rng)), id, 1, data};
+    std::vector<std::uint8_t> icmp(echo.buffer_length());
+    const auto pseudo = icmpv6_pseudo_header(source, kV6Server, icmp.size());
+    echo.emit(*Icmpv6PacketMut::parse(icmp), pseudo);
+    const auto reply = answer_echo_request(icmp, Ipv6Arrival{source, kV6Server, 1, 0, false}, {});
+    ASSERT_TRUE(reply) << "round " << round;
+    // The reply goes the other way; its pseudo-header sums the same.
+    const auto back = icmpv6_pseudo_header(kV6Server, source, icmp.size());
+    ASSERT_TRUE(Icmpv6Packet::parse(icmp)->checksum_valid(back)) << "round " << round;
+  }
+}
+
 TEST(DropReason, EveryReasonHasADistinctName) {
   for (std::size_t i = 0; i < kDropReasonCount; ++i) {
     const auto name = drop_reason_name(static_cast<DropReason>(i));

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "sys/log.hpp"
+#include "sys/resolve.hpp"
+#include "sys/socket_address.hpp"
 #include "sys/sysctl.hpp"
 
 namespace pong::sys {
@@ -62,6 +64,67 @@ TEST(ScopedSysctl, WritesNothingWhenTheValueIsAlreadyRight) {
   auto scoped = ScopedSysctl::set("net.ipv4.icmp_echo_ignore_all", *current);
   ASSERT_TRUE(scoped);
   EXPECT_FALSE(scoped->original().has_value());
+}
+
+// RFC 5952 4 and 5, one case per rule.
+std::string text_of(const std::string& address) {
+  const auto parsed = parse_ip_address(address);
+  EXPECT_TRUE(parsed) << address;
+  return parsed ? fmt::format("{}", *parsed) : "";
+}
+
+TEST(Ipv6Text, Rfc5952CanonicalForm) {
+  EXPECT_EQ(text_of("2001:0db8:0000:0000:0000:0000:0000:0001"), "2001:db8::1");  // 4.1, 4.2.1
+  EXPECT_EQ(text_of("2001:DB8::AbCd"), "2001:db8::abcd");                        // 4.3
+  EXPECT_EQ(text_of("2001:db8:0:1:1:1:1:1"), "2001:db8:0:1:1:1:1:1");            // 4.2.2
+  EXPECT_EQ(text_of("2001:0:0:1:0:0:0:1"), "2001:0:0:1::1");                     // 4.2.3 longest
+  EXPECT_EQ(text_of("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");               // 4.2.3 first
+  EXPECT_EQ(text_of("::"), "::");
+  EXPECT_EQ(text_of("::1"), "::1");
+  EXPECT_EQ(text_of("fe80::"), "fe80::");
+  EXPECT_EQ(text_of("fd00:10:113:0::3"), "fd00:10:113::3");
+  EXPECT_EQ(text_of("ff02::1"), "ff02::1");
+  EXPECT_EQ(text_of("::ffff:192.0.2.1"), "::ffff:192.0.2.1");  // 5
+  EXPECT_EQ(text_of("10.0.0.2"), "10.0.0.2");
+}
+
+TEST(SocketAddress, RoundTripsBothFamiliesWithScopeAndPort) {
+  for (const std::string text : {"192.0.2.7", "fe80::1", "fd00::3"}) {
+    const Endpoint in{*parse_ip_address(text), text == "fe80::1" ? 4u : 0u, 4242};
+    sockaddr_storage storage;
+    const socklen_t length = to_sockaddr(in, storage);
+    EXPECT_EQ(storage.ss_family, in.address.is_ipv4() ? AF_INET : AF_INET6);
+    EXPECT_EQ(length, in.address.is_ipv4() ? sizeof(sockaddr_in) : sizeof(sockaddr_in6));
+    const auto out = from_sockaddr(storage, length);
+    ASSERT_TRUE(out) << text;
+    EXPECT_EQ(out->address, in.address);
+    EXPECT_EQ(out->scope_id, in.scope_id);
+    EXPECT_EQ(out->port, 4242);
+  }
+}
+
+TEST(SocketAddress, ShortOrForeignAddressesAreRefused) {
+  sockaddr_storage storage;
+  const socklen_t length = to_sockaddr({*parse_ip_address("fd00::3")}, storage);
+  EXPECT_FALSE(from_sockaddr(storage, length - 1));
+  storage.ss_family = AF_UNIX;
+  EXPECT_FALSE(from_sockaddr(storage, length));
+}
+
+TEST(Resolve, LiteralsAndZones) {
+  const auto v4 = resolve_host("10.1.2.3", FamilyChoice::kAny);
+  ASSERT_TRUE(v4);
+  EXPECT_TRUE(v4->address.is_ipv4());
+  const auto v6 = resolve_host("fd00::3", FamilyChoice::kIpv6Only);
+  ASSERT_TRUE(v6);
+  EXPECT_EQ(fmt::format("{}", v6->address), "fd00::3");
+  // A zone of "lo" is the loopback interface, index 1 in every namespace.
+  const auto scoped = resolve_host("fe80::1%lo", FamilyChoice::kAny);
+  ASSERT_TRUE(scoped);
+  EXPECT_EQ(scoped->scope_id, 1u);
+  const auto wrong = resolve_host("fd00::3", FamilyChoice::kIpv4Only);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error(), "fd00::3 is an IPv6 address, and IPv4 (-4) was asked for");
 }
 
 }  // namespace

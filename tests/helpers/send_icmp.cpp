@@ -14,23 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "text/hex.hpp"
+
 namespace {
 
 bool from_hex(const std::string& hex, std::vector<unsigned char>& out) {
   if (hex.size() % 2 != 0) return false;
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const auto digit = [](char c) {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    const int high = digit(hex[i]);
-    const int low = digit(hex[i + 1]);
-    if (high < 0 || low < 0) return false;
-    out.push_back(static_cast<unsigned char>(high << 4 | low));
-  }
-  return true;
+  out.resize(hex.size() / 2);
+  return pong::text::decode_hex(hex, out) == hex.size();
 }
 
 }  // namespace
