@@ -6,6 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <initializer_list>
+#include <utility>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -16,13 +18,31 @@
 namespace pong::responder {
 namespace {
 
-// Applies each setsockopt in turn; the first failure is the error.
-std::expected<void, std::string> set_options(
-    int fd, std::initializer_list<std::tuple<int, int, int, const char*>> options) {
-  for (const auto& [level, name, value, what] : options) {
-    if (auto r = sys::set_int_option(fd, level, name, value, what); !r) return r;
+struct SocketOption {
+  int level;
+  int name;
+  int value;
+  const char* what;
+};
+
+// Both families' socket set-up: open, let only Echo Requests through the
+// type filter (replies, errors and the rest of the host's ICMP traffic
+// never wake us), then each option in turn; the first failure is the error.
+template <class Open, class Filter>
+std::expected<sys::UniqueFd, std::string> open_echo_socket(
+    Open open, Filter set_type_filter, std::uint8_t echo_request,
+    std::initializer_list<SocketOption> options) {
+  auto socket = open();
+  if (!socket) return std::unexpected(socket.error());
+  if (auto r = set_type_filter(socket->get(), {echo_request}); !r) {
+    return std::unexpected(r.error());
   }
-  return {};
+  for (const auto& o : options) {
+    if (auto r = sys::set_int_option(socket->get(), o.level, o.name, o.value, o.what); !r) {
+      return std::unexpected(r.error());
+    }
+  }
+  return socket;
 }
 
 }  // namespace
@@ -30,34 +50,25 @@ std::expected<void, std::string> set_options(
 // ---- the families ------------------------------------------------------------
 
 std::expected<sys::UniqueFd, std::string> Ipv4Family::open_socket() {
-  auto socket = sys::open_raw_icmpv4_socket();
-  if (!socket) return std::unexpected(socket.error());
-  const int fd = socket->get();
-  // Ask the kernel for Echo Requests only; replies, errors and the rest of
-  // the host's ICMP traffic never wake us.
-  if (auto r = sys::set_icmpv4_type_filter(
-          fd, {static_cast<std::uint8_t>(wire::Icmpv4Type::kEchoRequest)});
-      !r) {
-    return std::unexpected(r.error());
-  }
-  auto r =
-      set_options(fd, {
-                          // Per-packet specific destination (RFC 1122 3.2.2.6) via ipi_spec_dst.
-                          {IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO"},
-                          // RFC 1122 3.2.2.6: "If a Record Route and/or Time Stamp option is
-                          // received in an ICMP Echo Request, this option (these options)
-                          // SHOULD be updated to include the current host and included in the
-                          // IP header of the Echo Reply message ... If a Source Route option is
-                          // received, it MUST be reversed." IP_RETOPTS hands us exactly the
-                          // options the kernel's own echo would send (ip_options_echo); we pass
-                          // them back on send.
-                          {IPPROTO_IP, IP_RETOPTS, 1, "IP_RETOPTS"},
-                          // Linux's own ICMP socket sends with IP_PMTUDISC_DONT (DF clear, the
-                          // kernel fragments large replies); match it so replies look the same.
-                          {IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT, "IP_MTU_DISCOVER"},
-                      });
-  if (!r) return std::unexpected(r.error());
-  return socket;
+  return open_echo_socket(
+      sys::open_raw_icmpv4_socket, sys::set_icmpv4_type_filter,
+      std::to_underlying(wire::Icmpv4Type::kEchoRequest),
+      {
+          // Per-packet specific destination (RFC 1122 3.2.2.6) via ipi_spec_dst.
+          {IPPROTO_IP, IP_PKTINFO, 1, "IP_PKTINFO"},
+          // RFC 1122 3.2.2.6: "If a Record Route and/or Time Stamp option is
+          // received in an ICMP Echo Request, this option (these options)
+          // SHOULD be updated to include the current host and included in the
+          // IP header of the Echo Reply message ... If a Source Route option
+          // is received, it MUST be reversed." IP_RETOPTS hands us exactly the
+          // options the kernel's own echo would send (ip_options_echo); we
+          // pass them back on send.
+          {IPPROTO_IP, IP_RETOPTS, 1, "IP_RETOPTS"},
+          // Linux's own ICMP socket sends with IP_PMTUDISC_DONT (DF clear,
+          // the kernel fragments large replies); match it so replies look
+          // the same.
+          {IPPROTO_IP, IP_MTU_DISCOVER, IP_PMTUDISC_DONT, "IP_MTU_DISCOVER"},
+      });
 }
 
 std::expected<ReplyPlan, wire::DropReason> Ipv4Family::plan(std::span<std::uint8_t> bytes,
@@ -70,27 +81,19 @@ std::expected<ReplyPlan, wire::DropReason> Ipv4Family::plan(std::span<std::uint8
 }
 
 std::expected<sys::UniqueFd, std::string> Ipv6Family::open_socket() {
-  auto socket = sys::open_raw_icmpv6_socket();
-  if (!socket) return std::unexpected(socket.error());
-  const int fd = socket->get();
-  if (auto r = sys::set_icmpv6_type_filter(
-          fd, {static_cast<std::uint8_t>(wire::Icmpv6Type::kEchoRequest)});
-      !r) {
-    return std::unexpected(r.error());
-  }
-  auto r = set_options(
-      fd, {
-              // RFC 3542 6.1: the destination address and arrival interface of
-              // each message. RFC 4443 4.2 needs both to choose the reply's source.
-              {IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO"},
-              // RFC 3542 6.5: the traffic class, which Linux's echo copies.
-              {IPPROTO_IPV6, IPV6_RECVTCLASS, 1, "IPV6_RECVTCLASS"},
-              // As Linux's own ICMPv6 socket: replies larger than the path MTU are
-              // fragmented by this host rather than refused.
-              {IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DONT, "IPV6_MTU_DISCOVER"},
-          });
-  if (!r) return std::unexpected(r.error());
-  return socket;
+  return open_echo_socket(
+      sys::open_raw_icmpv6_socket, sys::set_icmpv6_type_filter,
+      std::to_underlying(wire::Icmpv6Type::kEchoRequest),
+      {
+          // RFC 3542 6.1: the destination address and arrival interface of
+          // each message. RFC 4443 4.2 needs both to choose the reply's source.
+          {IPPROTO_IPV6, IPV6_RECVPKTINFO, 1, "IPV6_RECVPKTINFO"},
+          // RFC 3542 6.5: the traffic class, which Linux's echo copies.
+          {IPPROTO_IPV6, IPV6_RECVTCLASS, 1, "IPV6_RECVTCLASS"},
+          // As Linux's own ICMPv6 socket: replies larger than the path MTU
+          // are fragmented by this host rather than refused.
+          {IPPROTO_IPV6, IPV6_MTU_DISCOVER, IPV6_PMTUDISC_DONT, "IPV6_MTU_DISCOVER"},
+      });
 }
 
 std::expected<ReplyPlan, wire::DropReason> Ipv6Family::plan(std::span<std::uint8_t> bytes,

@@ -59,18 +59,10 @@ template <class Byte>
 class BasicIpv4Packet {
  public:
   static constexpr std::expected<BasicIpv4Packet, DropReason> parse(std::span<Byte> buffer) {
-    if (buffer.size() < kIpv4MinHeaderLength) return std::unexpected(DropReason::kIpTruncated);
-    const std::uint8_t version = buffer[ipv4_field::kVersionIhl] >> 4;
-    if (version != 4) return std::unexpected(DropReason::kIpBadVersion);
-    const std::size_t header_len = std::size_t{buffer[ipv4_field::kVersionIhl] & 0x0Fu} * 4;
-    if (header_len < kIpv4MinHeaderLength || header_len > buffer.size()) {
-      return std::unexpected(DropReason::kIpBadHeaderLength);
-    }
-    const std::size_t total_len = load_be16(buffer.template subspan<ipv4_field::kTotalLength, 2>());
-    if (total_len < header_len || total_len > buffer.size()) {
-      return std::unexpected(DropReason::kIpBadTotalLength);
-    }
-    return BasicIpv4Packet(buffer.first(total_len), header_len);
+    const auto lengths = claimed_lengths(buffer);
+    if (!lengths) return std::unexpected(lengths.error());
+    if (lengths->total > buffer.size()) return std::unexpected(DropReason::kIpBadTotalLength);
+    return BasicIpv4Packet(buffer.first(lengths->total), lengths->header);
   }
 
   // For the datagram an ICMP error quotes: RFC 792 Destination
@@ -81,18 +73,11 @@ class BasicIpv4Packet {
   // with the buffer, and payload() is the part that was quoted. Everything
   // else is checked as in parse().
   static constexpr std::expected<BasicIpv4Packet, DropReason> parse_quoted(std::span<Byte> buffer) {
-    if (buffer.size() < kIpv4MinHeaderLength) return std::unexpected(DropReason::kIpTruncated);
-    if ((buffer[ipv4_field::kVersionIhl] >> 4) != 4) {
-      return std::unexpected(DropReason::kIpBadVersion);
-    }
-    const std::size_t header_len = std::size_t{buffer[ipv4_field::kVersionIhl] & 0x0Fu} * 4;
-    if (header_len < kIpv4MinHeaderLength || header_len > buffer.size()) {
-      return std::unexpected(DropReason::kIpBadHeaderLength);
-    }
-    const std::size_t total_len = load_be16(buffer.template subspan<ipv4_field::kTotalLength, 2>());
-    if (total_len < header_len) return std::unexpected(DropReason::kIpBadTotalLength);
-    return BasicIpv4Packet(buffer.first(total_len < buffer.size() ? total_len : buffer.size()),
-                           header_len);
+    const auto lengths = claimed_lengths(buffer);
+    if (!lengths) return std::unexpected(lengths.error());
+    return BasicIpv4Packet(
+        buffer.first(lengths->total < buffer.size() ? lengths->total : buffer.size()),
+        lengths->header);
   }
 
   constexpr std::uint8_t version() const { return bytes_[ipv4_field::kVersionIhl] >> 4; }
@@ -142,6 +127,27 @@ class BasicIpv4Packet {
  private:
   constexpr BasicIpv4Packet(std::span<Byte> bytes, std::size_t header_length)
       : bytes_(bytes), header_length_(header_length) {}
+
+  struct Lengths {
+    std::size_t header;
+    std::size_t total;
+  };
+  // The checks both parsers share: 20 bytes at least, version 4, an IHL of
+  // 5 or more that fits the buffer, and a total length that covers the
+  // header. Returns the lengths as the header claims them.
+  static constexpr std::expected<Lengths, DropReason> claimed_lengths(std::span<Byte> buffer) {
+    if (buffer.size() < kIpv4MinHeaderLength) return std::unexpected(DropReason::kIpTruncated);
+    if ((buffer[ipv4_field::kVersionIhl] >> 4) != 4) {
+      return std::unexpected(DropReason::kIpBadVersion);
+    }
+    const std::size_t header_len = std::size_t{buffer[ipv4_field::kVersionIhl] & 0x0Fu} * 4;
+    if (header_len < kIpv4MinHeaderLength || header_len > buffer.size()) {
+      return std::unexpected(DropReason::kIpBadHeaderLength);
+    }
+    const std::size_t total_len = load_be16(buffer.template subspan<ipv4_field::kTotalLength, 2>());
+    if (total_len < header_len) return std::unexpected(DropReason::kIpBadTotalLength);
+    return Lengths{header_len, total_len};
+  }
 
   template <std::size_t Offset>
   constexpr std::uint16_t be16() const {

@@ -57,16 +57,10 @@ template <class Byte>
 class BasicIpv6Packet {
  public:
   static constexpr std::expected<BasicIpv6Packet, DropReason> parse(std::span<Byte> buffer) {
-    if (buffer.size() < kIpv6HeaderLength) return std::unexpected(DropReason::kIpv6Truncated);
-    if ((buffer[ipv6_field::kVersionClassFlow] >> 4) != 6) {
-      return std::unexpected(DropReason::kIpv6BadVersion);
-    }
-    const std::size_t payload_length =
-        load_be16(buffer.template subspan<ipv6_field::kPayloadLength, 2>());
-    if (kIpv6HeaderLength + payload_length > buffer.size()) {
-      return std::unexpected(DropReason::kIpv6BadPayloadLength);
-    }
-    return BasicIpv6Packet(buffer.first(kIpv6HeaderLength + payload_length));
+    const auto whole = claimed_length(buffer);
+    if (!whole) return std::unexpected(whole.error());
+    if (*whole > buffer.size()) return std::unexpected(DropReason::kIpv6BadPayloadLength);
+    return BasicIpv6Packet(buffer.first(*whole));
   }
 
   // For the packet an ICMPv6 error quotes (RFC 4443 3.1: "As much of
@@ -75,13 +69,9 @@ class BasicIpv6Packet {
   // original, so it may exceed what was quoted. The view then ends with
   // the buffer. Everything else is checked as in parse().
   static constexpr std::expected<BasicIpv6Packet, DropReason> parse_quoted(std::span<Byte> buffer) {
-    if (buffer.size() < kIpv6HeaderLength) return std::unexpected(DropReason::kIpv6Truncated);
-    if ((buffer[ipv6_field::kVersionClassFlow] >> 4) != 6) {
-      return std::unexpected(DropReason::kIpv6BadVersion);
-    }
-    const std::size_t whole =
-        kIpv6HeaderLength + load_be16(buffer.template subspan<ipv6_field::kPayloadLength, 2>());
-    return BasicIpv6Packet(buffer.first(whole < buffer.size() ? whole : buffer.size()));
+    const auto whole = claimed_length(buffer);
+    if (!whole) return std::unexpected(whole.error());
+    return BasicIpv6Packet(buffer.first(*whole < buffer.size() ? *whole : buffer.size()));
   }
 
   constexpr std::uint8_t version() const { return bytes_[ipv6_field::kVersionClassFlow] >> 4; }
@@ -115,6 +105,16 @@ class BasicIpv6Packet {
 
  private:
   constexpr explicit BasicIpv6Packet(std::span<Byte> bytes) : bytes_(bytes) {}
+
+  // The checks both parsers share: the fixed header is there and says
+  // version 6. Returns the packet's length as the header claims it.
+  static constexpr std::expected<std::size_t, DropReason> claimed_length(std::span<Byte> buffer) {
+    if (buffer.size() < kIpv6HeaderLength) return std::unexpected(DropReason::kIpv6Truncated);
+    if ((buffer[ipv6_field::kVersionClassFlow] >> 4) != 6) {
+      return std::unexpected(DropReason::kIpv6BadVersion);
+    }
+    return kIpv6HeaderLength + load_be16(buffer.template subspan<ipv6_field::kPayloadLength, 2>());
+  }
 
   constexpr std::uint32_t word0() const {
     return load_be32(std::span<const std::uint8_t, 4>(bytes_.template subspan<0, 4>()));

@@ -6,33 +6,11 @@ source "$(dirname "$0")/testlib.sh"
 
 netns_create "pr$$s" "pr$$c" 10.111.0
 SERVER=$NETNS_SERVER_ADDR
-PONG_LOG=$TEST_TMP/pong.log
-PONG_PID=""
 
-start_pong() {
-  : >"$PONG_LOG"
-  netns_start_bg "$NETNS_SERVER" "$PONG_LOG" "$PONG_BIN/pong" "$@"
-  PONG_PID=$NETNS_LAST_PID
-  wait_for_log "$PONG_LOG" "answering ICMP echo" 10
-}
-stop_pong() {
-  local status=0
-  stop_pid "$PONG_PID" || status=$?
-  PONG_PID=""
-  return "$status"
-}
-# ping_server OUT [ping options...]: always bounded by -c and -W.
-ping_server() {
-  local out=$1
-  shift
-  local status=0
-  netns_in_client ping -W 2 "$@" >"$out" 2>&1 || status=$?
-  echo "$status"
-}
 
 step "ping -c 5 is answered 5 times, once each"
 start_pong
-status=$(ping_server "$TEST_TMP/p5" -c 5 -i 0.2 -e 4242 "$SERVER")
+status=$(client_ping "$TEST_TMP/p5" -c 5 -i 0.2 -e 4242 "$SERVER")
 expect_status 0 "$status" "ping exits 0"
 expect_grep "5 packets transmitted, 5 received, 0% packet loss" "$TEST_TMP/p5" "5 of 5 replies"
 expect_no_grep "DUP!" "$TEST_TMP/p5" "no duplicate replies"
@@ -43,7 +21,7 @@ done
 
 step "payload sizes 0, 1, 56, 1472, 4000 (fragmented) and 65507 come back intact"
 for size in 0 1 56 1472 4000 65507; do
-  status=$(ping_server "$TEST_TMP/size$size" -c 2 -i 0.2 -s "$size" "$SERVER")
+  status=$(client_ping "$TEST_TMP/size$size" -c 2 -i 0.2 -s "$size" "$SERVER")
   expect_status 0 "$status" "ping -s $size exits 0"
   expect_grep "2 packets transmitted, 2 received" "$TEST_TMP/size$size" "ping -s $size: 2 of 2"
   expect_no_grep "wrong data byte|DUP!|BAD CHECKSUM" "$TEST_TMP/size$size" "ping -s $size: data intact"
@@ -53,7 +31,7 @@ expect_grep "data=hex:.*\.\.\. \(65507 bytes\)" "$PONG_LOG" "a long payload is c
 
 step "-p patterns are echoed"
 for pattern in ff 00 a5 deadbeef 0123456789abcdef; do
-  status=$(ping_server "$TEST_TMP/pat$pattern" -c 2 -i 0.2 -p "$pattern" "$SERVER")
+  status=$(client_ping "$TEST_TMP/pat$pattern" -c 2 -i 0.2 -p "$pattern" "$SERVER")
   expect_grep "2 received" "$TEST_TMP/pat$pattern" "pattern $pattern: 2 of 2"
   expect_no_grep "wrong data byte" "$TEST_TMP/pat$pattern" "pattern $pattern: data intact"
 done
@@ -90,7 +68,7 @@ expect_no_grep "duplicate" "$TEST_TMP/fping" "fping: no duplicates"
 
 step "the reply comes from the address the request was sent to (RFC 1122 3.2.2.6)"
 netns_in_server ip addr add 10.111.0.33/24 dev eth0
-status=$(ping_server "$TEST_TMP/second" -c 2 -i 0.2 10.111.0.33)
+status=$(client_ping "$TEST_TMP/second" -c 2 -i 0.2 10.111.0.33)
 expect_status 0 "$status" "ping to the second address exits 0"
 expect_grep "bytes from 10\.111\.0\.33: icmp_seq=1" "$TEST_TMP/second" "reply source is 10.111.0.33"
 expect_no_grep "bytes from 10\.111\.0\.3:" "$TEST_TMP/second" "never from the primary address"
@@ -101,11 +79,11 @@ netns_in_client "$PONG_BIN/send_icmp" "$SERVER" 0800000000010001
 kill -USR1 "$PONG_PID"
 wait_for_log "$PONG_LOG" "dropped icmp_bad_checksum: 1" 5
 ok "SIGUSR1 shows the bad checksum under its reason"
-status=$(ping_server "$TEST_TMP/after" -c 1 "$SERVER")
+status=$(client_ping "$TEST_TMP/after" -c 1 "$SERVER")
 expect_status 0 "$status" "pong still answers afterwards"
 
 step "broadcasts follow net.ipv4.icmp_echo_ignore_broadcasts, like the kernel"
-status=$(ping_server "$TEST_TMP/bcast" -b -c 2 -i 0.2 10.111.0.255)
+status=$(client_ping "$TEST_TMP/bcast" -b -c 2 -i 0.2 10.111.0.255)
 expect_grep "0 received" "$TEST_TMP/bcast" "broadcast request not answered by default"
 kill -USR1 "$PONG_PID"
 wait_for_log "$PONG_LOG" "dropped non_unicast_destination: 2" 5
@@ -128,13 +106,13 @@ expect_grep "received HUP, shutting down" "$PONG_LOG" "and says why"
 
 step "--broadcasts answer: replies come from the interface address"
 start_pong --broadcasts answer
-status=$(ping_server "$TEST_TMP/bcast2" -b -c 2 -i 0.2 10.111.0.255)
+status=$(client_ping "$TEST_TMP/bcast2" -b -c 2 -i 0.2 10.111.0.255)
 expect_grep "bytes from 10\.111\.0\.3: icmp_seq=1" "$TEST_TMP/bcast2" "broadcast answered from 10.111.0.3"
 stop_pong
 
 step "--quiet: no line per request, counters still printed; SIGINT exits 0 too"
 start_pong --quiet
-status=$(ping_server "$TEST_TMP/quiet" -c 2 -i 0.2 "$SERVER")
+status=$(client_ping "$TEST_TMP/quiet" -c 2 -i 0.2 "$SERVER")
 expect_grep "2 received" "$TEST_TMP/quiet" "2 of 2 with --quiet"
 kill -INT "$PONG_PID"
 status=0
@@ -146,7 +124,7 @@ expect_grep "2 received, 2 answered, 0 dropped" "$PONG_LOG" "counters printed"
 expect_no_grep "bytes from" "$PONG_LOG" "no per-request lines"
 
 step "with pong stopped, nothing answers: the kernel's echo really is off"
-status=$(ping_server "$TEST_TMP/none" -c 3 -i 0.2 "$SERVER")
+status=$(client_ping "$TEST_TMP/none" -c 3 -i 0.2 "$SERVER")
 expect_status 1 "$status" "ping exits 1"
 expect_grep "3 packets transmitted, 0 received, 100% packet loss" "$TEST_TMP/none" "no replies"
 
@@ -196,7 +174,7 @@ netns_in_server sysctl -qw net.ipv4.icmp_echo_ignore_all=0
 start_pong --take-over
 [ "$(netns_in_server sysctl -n net.ipv4.icmp_echo_ignore_all)" = 1 ] || fail "sysctl not set"
 ok "net.ipv4.icmp_echo_ignore_all=1 while pong runs"
-status=$(ping_server "$TEST_TMP/takeover" -c 3 -i 0.2 "$SERVER")
+status=$(client_ping "$TEST_TMP/takeover" -c 3 -i 0.2 "$SERVER")
 expect_grep "3 received" "$TEST_TMP/takeover" "3 of 3"
 expect_no_grep "DUP!" "$TEST_TMP/takeover" "no duplicates: only pong answers"
 stop_pong
@@ -212,7 +190,7 @@ PONG_PID=$!
 NETNS_PIDS+=("$PONG_PID")
 exec 3>&-
 sleep 0.5
-status=$(ping_server "$TEST_TMP/pipe" -c 3 -i 0.2 "$SERVER")
+status=$(client_ping "$TEST_TMP/pipe" -c 3 -i 0.2 "$SERVER")
 expect_grep "3 received" "$TEST_TMP/pipe" "pong answers with nobody reading its log"
 status=0
 stop_pong || status=$?
@@ -223,7 +201,7 @@ ok "net.ipv4.icmp_echo_ignore_all restored to 0"
 step "without --take-over and with kernel echo on: a warning, and clients see DUP!"
 start_pong
 expect_grep "clients will get two replies" "$PONG_LOG" "pong warns about duplicates"
-status=$(ping_server "$TEST_TMP/dup" -c 2 -i 0.3 "$SERVER")
+status=$(client_ping "$TEST_TMP/dup" -c 2 -i 0.3 "$SERVER")
 expect_grep "DUP!" "$TEST_TMP/dup" "ping shows DUP! with two responders"
 stop_pong
 netns_in_server sysctl -qw net.ipv4.icmp_echo_ignore_all=1

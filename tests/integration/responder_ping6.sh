@@ -8,32 +8,10 @@ source "$(dirname "$0")/testlib.sh"
 netns_create "p6$$s" "p6$$c" 10.114.0
 SERVER6=$NETNS_SERVER_ADDR6
 CLIENT6_TEXT=fd00:10:114::2 # RFC 5952 form of NETNS_CLIENT_ADDR6
-PONG_LOG=$TEST_TMP/pong.log
-PONG_PID=""
 # The client's own kernel answers its multicast pings too; keep it quiet so
 # every multicast reply seen comes from the server.
 netns_in_client sysctl -qw net.ipv6.icmp.echo_ignore_multicast=1
 
-start_pong() {
-  : >"$PONG_LOG"
-  netns_start_bg "$NETNS_SERVER" "$PONG_LOG" "$PONG_BIN/pong" "$@"
-  PONG_PID=$NETNS_LAST_PID
-  wait_for_log "$PONG_LOG" "answering ICMP echo" 10
-}
-stop_pong() {
-  local status=0
-  stop_pid "$PONG_PID" || status=$?
-  PONG_PID=""
-  return "$status"
-}
-# ping6 OUT [ping options...] TARGET: always bounded by -c and -W.
-ping6() {
-  local out=$1
-  shift
-  local status=0
-  netns_in_client ping -6 -W 2 "$@" >"$out" 2>&1 || status=$?
-  echo "$status"
-}
 counters() { # wait until SIGUSR1's counters are in the log
   local before
   before=$(grep -c "pong statistics" "$PONG_LOG" || true)
@@ -52,7 +30,7 @@ step "ping -6 -c 5 is answered 5 times, once each, and logged as IPv4 is"
 start_pong
 expect_grep "answering ICMP echo requests on all IPv4 and IPv6 addresses" "$PONG_LOG" \
   "pong serves both families by default"
-status=$(ping6 "$TEST_TMP/p5" -c 5 -i 0.2 -e 4343 "$SERVER6")
+status=$(client_ping "$TEST_TMP/p5" -6 -c 5 -i 0.2 -e 4343 "$SERVER6")
 expect_status 0 "$status" "ping -6 exits 0"
 expect_grep "5 packets transmitted, 5 received, 0% packet loss" "$TEST_TMP/p5" "5 of 5 replies"
 expect_no_grep "DUP!" "$TEST_TMP/p5" "no duplicate replies"
@@ -63,7 +41,7 @@ done
 
 step "payload sizes 0, 1, 56, 1452, 8000 (fragmented) and 65527 (the largest) come back intact"
 for size in 0 1 56 1452 8000 65527; do
-  status=$(ping6 "$TEST_TMP/size$size" -c 2 -i 0.2 -s "$size" "$SERVER6")
+  status=$(client_ping "$TEST_TMP/size$size" -6 -c 2 -i 0.2 -s "$size" "$SERVER6")
   expect_status 0 "$status" "ping -6 -s $size exits 0"
   expect_grep "2 packets transmitted, 2 received" "$TEST_TMP/size$size" "ping -6 -s $size: 2 of 2"
   expect_no_grep "wrong data byte|DUP!" "$TEST_TMP/size$size" "ping -6 -s $size: data intact"
@@ -74,7 +52,7 @@ step "IPv4 and IPv6 at once, from the same pong process"
 ping_v4_out=$TEST_TMP/both4
 netns_in_client ping -4 -c 5 -i 0.2 -W 2 "$NETNS_SERVER_ADDR" >"$ping_v4_out" 2>&1 &
 v4_pid=$!
-status=$(ping6 "$TEST_TMP/both6" -c 5 -i 0.2 "$SERVER6")
+status=$(client_ping "$TEST_TMP/both6" -6 -c 5 -i 0.2 "$SERVER6")
 wait "$v4_pid" || true
 expect_grep "5 packets transmitted, 5 received" "$ping_v4_out" "IPv4: 5 of 5"
 expect_grep "5 packets transmitted, 5 received" "$TEST_TMP/both6" "IPv6: 5 of 5"
@@ -85,13 +63,13 @@ expect_grep "IPv6: [0-9]+ received, [0-9]+ answered, 0 dropped" "$PONG_LOG" "IPv
 step "a link-local ping (fe80::...%eth0) is answered on its own link"
 LL=$(server_link_local)
 [ -n "$LL" ] || fail "the server has no link-local address"
-status=$(ping6 "$TEST_TMP/ll" -c 3 -i 0.2 "$LL%eth0")
+status=$(client_ping "$TEST_TMP/ll" -6 -c 3 -i 0.2 "$LL%eth0")
 expect_status 0 "$status" "ping -6 $LL%eth0 exits 0"
 expect_grep "3 received" "$TEST_TMP/ll" "3 of 3 over link-local"
 expect_grep "bytes from $LL%eth0: icmp_seq=1" "$TEST_TMP/ll" "reply from the link-local address pinged"
 
 step "ff02::1 is answered from a unicast address of the server (RFC 4443 4.2), as the kernel does"
-status=$(ping6 "$TEST_TMP/mc" -c 2 -i 0.3 ff02::1%eth0)
+status=$(client_ping "$TEST_TMP/mc" -6 -c 2 -i 0.3 ff02::1%eth0)
 expect_grep "2 packets transmitted, 2 received" "$TEST_TMP/mc" "multicast answered (echo_ignore_multicast=0)"
 expect_grep "bytes from $LL%eth0: icmp_seq=1" "$TEST_TMP/mc" "from the server's link-local unicast address"
 expect_no_grep "DUP!" "$TEST_TMP/mc" "once per request"
@@ -100,13 +78,13 @@ stop_pong
 step "net.ipv6.icmp.echo_ignore_multicast=1: multicast is not answered, and counted"
 netns_in_server sysctl -qw net.ipv6.icmp.echo_ignore_multicast=1
 start_pong
-status=$(ping6 "$TEST_TMP/mc-off" -c 2 -i 0.3 ff02::1%eth0)
+status=$(client_ping "$TEST_TMP/mc-off" -6 -c 2 -i 0.3 ff02::1%eth0)
 expect_grep "2 packets transmitted, 0 received" "$TEST_TMP/mc-off" "no reply to ff02::1"
 counters
 expect_grep "IPv6 dropped non_unicast_destination: 2" "$PONG_LOG" "counted as non_unicast_destination"
 stop_pong
 start_pong --ipv6-multicast answer
-status=$(ping6 "$TEST_TMP/mc-forced" -c 2 -i 0.3 ff02::1%eth0)
+status=$(client_ping "$TEST_TMP/mc-forced" -6 -c 2 -i 0.3 ff02::1%eth0)
 expect_grep "2 received" "$TEST_TMP/mc-forced" "--ipv6-multicast answer overrides the sysctl"
 stop_pong
 netns_in_server sysctl -qw net.ipv6.icmp.echo_ignore_multicast=0
@@ -122,14 +100,14 @@ done
 netns_in_server grep -q fd000010011400000000000000000000 /proc/net/anycast6 ||
   fail "the server did not join the subnet-router anycast address"
 start_pong
-status=$(ping6 "$TEST_TMP/ac" -c 2 -i 0.3 fd00:10:114::)
+status=$(client_ping "$TEST_TMP/ac" -6 -c 2 -i 0.3 fd00:10:114::)
 expect_grep "2 received" "$TEST_TMP/ac" "anycast answered by default"
 expect_grep "bytes from fd00:10:114::3: icmp_seq=1" "$TEST_TMP/ac" \
   "from a unicast address of the interface (RFC 4443 4.2)"
 stop_pong
 netns_in_server sysctl -qw net.ipv6.icmp.echo_ignore_anycast=1
 start_pong
-status=$(ping6 "$TEST_TMP/ac-off" -c 2 -i 0.3 fd00:10:114::)
+status=$(client_ping "$TEST_TMP/ac-off" -6 -c 2 -i 0.3 fd00:10:114::)
 expect_grep "2 packets transmitted, 0 received" "$TEST_TMP/ac-off" "no reply with echo_ignore_anycast=1"
 counters
 expect_grep "IPv6 dropped anycast_destination: 2" "$PONG_LOG" "counted as anycast_destination"
@@ -137,19 +115,19 @@ stop_pong
 netns_in_server sysctl -qw net.ipv6.icmp.echo_ignore_anycast=0 net.ipv6.conf.all.forwarding=0
 
 step "with pong stopped, nothing answers IPv6: the kernel's echo really is off"
-status=$(ping6 "$TEST_TMP/none" -c 3 -i 0.2 "$SERVER6")
+status=$(client_ping "$TEST_TMP/none" -6 -c 3 -i 0.2 "$SERVER6")
 expect_status 1 "$status" "ping -6 exits 1"
 expect_grep "3 packets transmitted, 0 received, 100% packet loss" "$TEST_TMP/none" "no replies"
 
 step "-4 and -6 restrict pong to one family"
 start_pong -4
 expect_grep "on all IPv4 addresses" "$PONG_LOG" "-4: IPv4 only"
-status=$(ping6 "$TEST_TMP/only4" -c 2 -i 0.2 "$SERVER6")
+status=$(client_ping "$TEST_TMP/only4" -6 -c 2 -i 0.2 "$SERVER6")
 expect_grep "0 received" "$TEST_TMP/only4" "-4: IPv6 not answered"
 stop_pong
 start_pong -6
 expect_grep "on all IPv6 addresses" "$PONG_LOG" "-6: IPv6 only"
-status=$(ping6 "$TEST_TMP/only6" -c 2 -i 0.2 "$SERVER6")
+status=$(client_ping "$TEST_TMP/only6" -6 -c 2 -i 0.2 "$SERVER6")
 expect_grep "2 received" "$TEST_TMP/only6" "-6: IPv6 answered"
 netns_in_client ping -4 -c 2 -i 0.2 -W 1 "$NETNS_SERVER_ADDR" >"$TEST_TMP/only6v4" 2>&1 || true
 expect_grep "0 received" "$TEST_TMP/only6v4" "-6: IPv4 not answered"
@@ -203,7 +181,7 @@ start_pong --take-over
 [ "$(netns_in_server sysctl -n net.ipv4.icmp_echo_ignore_all)" = 1 ] || fail "IPv4 sysctl not set"
 [ "$(netns_in_server sysctl -n net.ipv6.icmp.echo_ignore_all)" = 1 ] || fail "IPv6 sysctl not set"
 ok "both echo_ignore_all are 1 while pong runs"
-status=$(ping6 "$TEST_TMP/takeover" -c 3 -i 0.2 "$SERVER6")
+status=$(client_ping "$TEST_TMP/takeover" -6 -c 3 -i 0.2 "$SERVER6")
 expect_grep "3 received" "$TEST_TMP/takeover" "3 of 3"
 expect_no_grep "DUP!" "$TEST_TMP/takeover" "no duplicates: only pong answers IPv6"
 stop_pong
@@ -218,7 +196,7 @@ start_pong
 expect_grep "kernel still answers IPv6 echo requests \(net.ipv6.icmp.echo_ignore_all=0\)" "$PONG_LOG" \
   "pong warns about IPv6"
 expect_no_grep "kernel still answers IPv4" "$PONG_LOG" "and not about IPv4, whose echo is off"
-status=$(ping6 "$TEST_TMP/dup" -c 2 -i 0.3 "$SERVER6")
+status=$(client_ping "$TEST_TMP/dup" -6 -c 2 -i 0.3 "$SERVER6")
 expect_grep "DUP!" "$TEST_TMP/dup" "ping -6 shows DUP! with two responders"
 stop_pong
 netns_in_server sysctl -qw net.ipv6.icmp.echo_ignore_all=1

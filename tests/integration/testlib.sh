@@ -68,4 +68,31 @@ run_in_client() {
   netns_in_client "$@" >"$TEST_TMP/$name" 2>"$TEST_TMP/$name.err" || status=$?
   echo "$status"
 }
+# start_pong [PONG-OPTIONS...]: pong in the server namespace, its log in
+# $PONG_LOG (default $TEST_TMP/pong.log), its PID in PONG_PID; returns once
+# it is answering. stop_pong: SIGTERM and a bounded wait, with pong's exit
+# status.
+PONG_LOG=${PONG_LOG:-$TEST_TMP/pong.log}
+PONG_PID=""
+start_pong() {
+  : >"$PONG_LOG"
+  netns_start_bg "$NETNS_SERVER" "$PONG_LOG" "$PONG_BIN/pong" "$@"
+  PONG_PID=$NETNS_LAST_PID
+  wait_for_log "$PONG_LOG" "answering ICMP echo" 10
+}
+stop_pong() {
+  local status=0
+  stop_pid "$PONG_PID" || status=$?
+  PONG_PID=""
+  return "$status"
+}
+# client_ping OUT [ping options...]: iputils ping in the client namespace,
+# always bounded by -W (the caller gives -c); prints the exit status.
+client_ping() {
+  local out=$1
+  shift
+  local status=0
+  netns_in_client ping -W 2 "$@" >"$out" 2>&1 || status=$?
+  echo "$status"
+}
 finish() { printf '\n%s: %d checks passed\n' "$(basename "$0")" "$CHECKS"; }
