@@ -125,6 +125,41 @@ std::expected<std::unique_ptr<pong::responder::BatchServer>, std::string> open_r
   return std::unique_ptr<BatchServer>(std::move(*r));
 }
 
+// One engine per family; empty (after logging why) if a socket cannot be opened.
+std::optional<std::vector<std::unique_ptr<pong::responder::BatchServer>>> open_servers(
+    const CommandLine& cl, const std::vector<IpFamily>& families) {
+  std::vector<std::unique_ptr<pong::responder::BatchServer>> servers;
+  for (const auto family : families) {
+    auto server = open_responder(cl, family);
+    if (!server) {
+      spdlog::error("{}", server.error());
+      return std::nullopt;
+    }
+    servers.push_back(std::move(*server));
+  }
+  return servers;
+}
+
+// RFC 1122 3.2.2.6: "Every host MUST implement an ICMP Echo server"; RFC
+// 4443 4.1: "Every node MUST implement an ICMPv6 Echo responder". On Linux
+// that is the kernel; pong replaces it only when the kernel is told to
+// stand aside, otherwise every request gets two replies. With --take-over
+// pong tells it; without, it warns. False (after logging why) on failure.
+bool take_over_or_warn(const CommandLine& cl, const std::vector<IpFamily>& families,
+                       std::optional<pong::responder::KernelEchoTakeOver>& take_over) {
+  if (!cl.take_over) {
+    pong::responder::warn_if_kernel_answers(families);
+    return true;
+  }
+  auto taken = pong::responder::KernelEchoTakeOver::take(families);
+  if (!taken) {
+    spdlog::error("cannot take over from the kernel's echo: {}", taken.error());
+    return false;
+  }
+  take_over.emplace(std::move(*taken));
+  return true;
+}
+
 std::string_view families_text(const std::vector<IpFamily>& families) {
   if (families.size() == 2) return "IPv4 and IPv6";
   return families[0] == IpFamily::kIpv4 ? "IPv4" : "IPv6";
@@ -169,33 +204,12 @@ static int run_pong(int argc, char** argv) {
     return kStartupError;
   }
 
-  // RFC 1122 3.2.2.6: "Every host MUST implement an ICMP Echo server"; RFC
-  // 4443 4.1: "Every node MUST implement an ICMPv6 Echo responder". On
-  // Linux that is the kernel; pong replaces it only when the kernel is told
-  // to stand aside, otherwise every request gets two replies.
   std::optional<pong::responder::KernelEchoTakeOver> take_over;
-  if (cl.take_over) {
-    auto taken = pong::responder::KernelEchoTakeOver::take(*families);
-    if (!taken) {
-      spdlog::error("cannot take over from the kernel's echo: {}", taken.error());
-      return kStartupError;
-    }
-    take_over.emplace(std::move(*taken));
-  } else {
-    pong::responder::warn_if_kernel_answers(*families);
-  }
-
-  std::vector<std::unique_ptr<pong::responder::BatchServer>> owned;
+  if (!take_over_or_warn(cl, *families, take_over)) return kStartupError;
+  const auto owned = open_servers(cl, *families);
+  if (!owned) return kStartupError;
   std::vector<pong::responder::BatchServer*> servers;
-  for (const auto family : *families) {
-    auto server = open_responder(cl, family);
-    if (!server) {
-      spdlog::error("{}", server.error());
-      return kStartupError;
-    }
-    servers.push_back(server->get());
-    owned.push_back(std::move(*server));
-  }
+  for (const auto& server : *owned) servers.push_back(server.get());
   // The sockets are open; pong needs no privilege from here on. Restoring
   // the sysctls on exit needs none either when pong runs as root
   // (/proc/sys/net is writable by the root user of the namespace), but a
