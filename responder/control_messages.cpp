@@ -5,6 +5,8 @@
 
 #include <cstring>
 
+#include "sys/socket_address.hpp"
+
 namespace pong::responder {
 namespace {
 
@@ -46,7 +48,7 @@ Ipv4ReceivedControl read_ipv4_control(const msghdr& header) {
     if (c->cmsg_level != IPPROTO_IP) continue;
     if (c->cmsg_type == IP_PKTINFO && payload_length(c) >= sizeof(in_pktinfo)) {
       const auto info = read_payload<in_pktinfo>(c);
-      std::memcpy(control.arrival.specific_destination.octets.data(), &info.ipi_spec_dst, 4);
+      control.arrival.specific_destination = sys::from_in_addr(info.ipi_spec_dst);
     } else if (c->cmsg_type == IP_RETOPTS) {
       control.has_reply_options = true;
       control.reply_options = {CMSG_DATA(c), payload_length(c)};
@@ -63,7 +65,7 @@ Ipv6ReceivedControl read_ipv6_control(const msghdr& header) {
     if (c->cmsg_type == IPV6_PKTINFO && payload_length(c) >= sizeof(in6_pktinfo)) {
       const auto info = read_payload<in6_pktinfo>(c);
       control.has_packet_info = true;
-      std::memcpy(control.destination.octets.data(), &info.ipi6_addr, 16);
+      control.destination = sys::from_in6_addr(info.ipi6_addr);
       control.interface_index = info.ipi6_ifindex;
     } else if (c->cmsg_type == IPV6_TCLASS && payload_length(c) >= sizeof(int)) {
       control.traffic_class = static_cast<std::uint8_t>(read_payload<int>(c));
@@ -79,7 +81,7 @@ std::size_t write_reply_control(std::span<std::uint8_t> out, const wire::EchoRep
   if (reply.source.is_ipv4()) {
     in_pktinfo source{};
     source.ipi_ifindex = 0;  // route as the kernel's own reply would
-    std::memcpy(&source.ipi_spec_dst, reply.source.bytes().data(), 4);
+    source.ipi_spec_dst = sys::to_in_addr(reply.source.ipv4());
     used = put_control(out, used, IPPROTO_IP, IP_PKTINFO, as_bytes_of(source));
     used = put_control(out, used, IPPROTO_IP, IP_TOS, as_bytes_of(traffic_class));
     if (!ip_options.empty()) used = put_control(out, used, IPPROTO_IP, IP_RETOPTS, ip_options);
@@ -88,7 +90,7 @@ std::size_t write_reply_control(std::span<std::uint8_t> out, const wire::EchoRep
   // An unspecified ipi6_addr lets the kernel choose a source on the
   // interface (RFC 4443 4.2, for multicast and anycast requests).
   in6_pktinfo source{};
-  std::memcpy(&source.ipi6_addr, reply.source.bytes().data(), 16);
+  source.ipi6_addr = sys::to_in6_addr(reply.source.ipv6());
   source.ipi6_ifindex = reply.interface_index;
   used = put_control(out, used, IPPROTO_IPV6, IPV6_PKTINFO, as_bytes_of(source));
   used = put_control(out, used, IPPROTO_IPV6, IPV6_TCLASS, as_bytes_of(traffic_class));

@@ -14,6 +14,7 @@
 
 #include "sys/log.hpp"
 #include "sys/raw_socket.hpp"
+#include "sys/socket_address.hpp"
 
 namespace pong::responder {
 namespace {
@@ -101,8 +102,7 @@ std::expected<ReplyPlan, wire::DropReason> Ipv6Family::plan(std::span<std::uint8
                                                             const msghdr& header,
                                                             const wire::EchoPolicy& policy,
                                                             State& state) {
-  wire::Ipv6Address source;
-  std::memcpy(source.octets.data(), &peer.sin6_addr, 16);
+  const wire::Ipv6Address source = sys::from_in6_addr(peer.sin6_addr);
   const Ipv6ReceivedControl control = read_ipv6_control(header);
   const bool anycast = control.has_packet_info && !control.destination.is_multicast() &&
                        state.anycast.is_anycast(control.destination);

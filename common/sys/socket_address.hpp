@@ -21,6 +21,13 @@ struct Endpoint {
   std::uint16_t port = 0;
 };
 
+// The address fields inside socket structures and control messages
+// (sin_addr, sin6_addr, ipi_spec_dst, ipi6_addr), both ways.
+wire::Ipv4Address from_in_addr(const in_addr& address);
+wire::Ipv6Address from_in6_addr(const in6_addr& address);
+in_addr to_in_addr(const wire::Ipv4Address& address);
+in6_addr to_in6_addr(const wire::Ipv6Address& address);
+
 inline int address_family(wire::IpFamily family) {
   return family == wire::IpFamily::kIpv4 ? AF_INET : AF_INET6;
 }
