@@ -48,10 +48,14 @@ inline std::vector<std::uint8_t> from_hex(std::string_view hex) {
   return out;
 }
 
-inline std::vector<std::uint8_t> captured_request() { return from_hex(kCapturedRequestHex); }
+inline std::vector<std::uint8_t> captured_request() {
+  return from_hex(kCapturedRequestHex);
+}
 inline std::vector<std::uint8_t> captured_ipv6_request() {
   return from_hex(kCapturedIpv6RequestHex);
 }
-inline std::vector<std::uint8_t> captured_ipv6_reply() { return from_hex(kCapturedIpv6ReplyHex); }
+inline std::vector<std::uint8_t> captured_ipv6_reply() {
+  return from_hex(kCapturedIpv6ReplyHex);
+}
 
 }  // namespace pong::test

@@ -120,7 +120,8 @@ std::vector<std::uint8_t> pseudo_header_bytes(const std::array<std::uint8_t, 16>
                                               std::uint32_t length, std::uint8_t next_header) {
   std::vector<std::uint8_t> bytes(source.begin(), source.end());
   bytes.insert(bytes.end(), destination.begin(), destination.end());
-  for (const int shift : {24, 16, 8, 0}) bytes.push_back(static_cast<std::uint8_t>(length >> shift));
+  for (const int shift : {24, 16, 8, 0})
+    bytes.push_back(static_cast<std::uint8_t>(length >> shift));
   bytes.insert(bytes.end(), {0, 0, 0, next_header});
   return bytes;
 }
@@ -128,8 +129,10 @@ std::vector<std::uint8_t> pseudo_header_bytes(const std::array<std::uint8_t, 16>
 TEST(Ipv6PseudoHeader, CapturedPingWorkedByHand) {
   // fd00:10:113::2 -> fd00:10:113::3, 12 bytes of ICMPv6 (next header 58):
   // fe25 + fe26 + 000c + 003a = fc92 (see test_icmpv6.cpp for the rest).
-  const std::array<std::uint8_t, 16> src{0xfd, 0, 0, 0x10, 0x01, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
-  const std::array<std::uint8_t, 16> dst{0xfd, 0, 0, 0x10, 0x01, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3};
+  const std::array<std::uint8_t, 16> src{0xfd, 0, 0, 0x10, 0x01, 0x13, 0, 0,
+                                         0,    0, 0, 0,    0,    0,    0, 2};
+  const std::array<std::uint8_t, 16> dst{0xfd, 0, 0, 0x10, 0x01, 0x13, 0, 0,
+                                         0,    0, 0, 0,    0,    0,    0, 3};
   EXPECT_EQ(ipv6_pseudo_header_sum(src, dst, 12, 58).folded(), 0xfc92);
 }
 

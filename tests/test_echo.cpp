@@ -261,7 +261,8 @@ std::vector<std::uint8_t> icmpv6_request_to(const Ipv6Address& destination) {
   const std::vector<std::uint8_t> data{'p', 'i', 'n', 'g'};
   const Icmpv6EchoRepr echo{true, 0, 0x3381, 1, data};
   std::vector<std::uint8_t> bytes(echo.buffer_length());
-  echo.emit(*Icmpv6PacketMut::parse(bytes), icmpv6_pseudo_header(kV6Client, destination, bytes.size()));
+  echo.emit(*Icmpv6PacketMut::parse(bytes),
+            icmpv6_pseudo_header(kV6Client, destination, bytes.size()));
   return bytes;
 }
 
@@ -272,8 +273,8 @@ TEST(AnswerIcmpv6EchoRequest, TheCapturedRequestBecomesTheKernelsCapturedReply) 
   ASSERT_TRUE(reply);
   // Byte for byte what the kernel sent: type 129, checksum 0x7019.
   const auto kernel = test::captured_ipv6_reply();
-  EXPECT_TRUE(std::equal(icmp.begin(), icmp.end(), kernel.begin() + kIpv6HeaderLength,
-                         kernel.end()));
+  EXPECT_TRUE(
+      std::equal(icmp.begin(), icmp.end(), kernel.begin() + kIpv6HeaderLength, kernel.end()));
   EXPECT_EQ(reply->message.identifier, 13185);
   EXPECT_EQ(reply->message.sequence, 1);
   EXPECT_EQ(reply->destination, IpAddress{kV6Client});
@@ -286,7 +287,8 @@ TEST(AnswerIcmpv6EchoRequest, TheCapturedRequestBecomesTheKernelsCapturedReply) 
 
 TEST(AnswerIcmpv6EchoRequest, TrafficClassIsCopied) {
   auto icmp = captured_icmpv6_request();
-  const auto reply = answer_echo_request(icmp, Ipv6Arrival{kV6Client, kV6Server, 2, 0xb9, false}, {});
+  const auto reply =
+      answer_echo_request(icmp, Ipv6Arrival{kV6Client, kV6Server, 2, 0xb9, false}, {});
   ASSERT_TRUE(reply);
   EXPECT_EQ(reply->traffic_class, 0xb9);
 }
@@ -326,8 +328,8 @@ TEST(AnswerIcmpv6EchoRequest, MulticastIsAnsweredFromAnAddressTheKernelPicks) {
 
 TEST(AnswerIcmpv6EchoRequest, MulticastIsDroppedWhenPolicySaysIgnore) {
   auto icmp = icmpv6_request_to(kAllNodes);
-  const auto reply =
-      answer_echo_request(icmp, Ipv6Arrival{kV6Client, kAllNodes, 3, 0, false}, EchoPolicy{false, true});
+  const auto reply = answer_echo_request(icmp, Ipv6Arrival{kV6Client, kAllNodes, 3, 0, false},
+                                         EchoPolicy{false, true});
   ASSERT_FALSE(reply);
   EXPECT_EQ(reply.error(), DropReason::kNonUnicastDestination);
 }

@@ -180,16 +180,15 @@ TEST(ReplyPlan, Ipv4OptionsTheKernelCouldNotEchoAreNotAnswered) {
 TEST(ReplyPlan, Ipv6RequestBecomesTheKernelsReply) {
   auto icmp = captured_icmpv6_request();
   auto received = ipv6_arrival(kServer, 4, 0x01);
-  const auto plan =
-      plan_ipv6_reply(icmp, kClient, read_ipv6_control(received.header()), false, {});
+  const auto plan = plan_ipv6_reply(icmp, kClient, read_ipv6_control(received.header()), false, {});
   ASSERT_TRUE(plan);
   EXPECT_EQ(plan->reply.source, wire::IpAddress{kServer});
   EXPECT_EQ(plan->reply.destination, wire::IpAddress{kClient});
   EXPECT_EQ(plan->reply.interface_index, 4u);
   EXPECT_EQ(plan->reply.traffic_class, 0x01);
   const auto kernel = test::captured_ipv6_reply();
-  EXPECT_TRUE(std::equal(icmp.begin(), icmp.end(), kernel.begin() + wire::kIpv6HeaderLength,
-                         kernel.end()));
+  EXPECT_TRUE(
+      std::equal(icmp.begin(), icmp.end(), kernel.begin() + wire::kIpv6HeaderLength, kernel.end()));
 }
 
 TEST(ReplyPlan, Ipv6WithoutPacketInfoIsDroppedUntouched) {
