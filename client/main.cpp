@@ -1,8 +1,10 @@
 // pinger: sends ICMP Echo Requests and reports each reply the way the
 // article's client did, then sums up like iputils ping. This file only
 // turns options into parts and wires them together.
+#include <net/if.h>
 #include <unistd.h>
 
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
@@ -36,6 +38,19 @@ std::chrono::nanoseconds seconds(double value) {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(value));
 }
 
+std::string_view family_name(pong::wire::IpFamily family) {
+  return family == pong::wire::IpFamily::kIpv4 ? "IPv4" : "IPv6";
+}
+
+// The name of a link-local target's interface, for "fe80::3%eth0"; the
+// number itself if the interface has gone.
+std::string zone_name(std::uint32_t scope_id) {
+  if (scope_id == 0) return {};
+  std::array<char, IF_NAMESIZE> name{};
+  if (::if_indextoname(scope_id, name.data()) == nullptr) return std::to_string(scope_id);
+  return name.data();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -46,10 +61,13 @@ int main(int argc, char** argv) {
       "client, time:590μs\n"
       "\"21 bytes\" is the echo body: identifier and sequence (4 bytes) plus the data (17 bytes "
       "of \"hello from client\"); the ICMP message adds 4 bytes of type, code and checksum, the "
-      "IPv4 packet 20 more. pid is the ICMP identifier (this process's id & 0xffff; on a "
-      "datagram socket the kernel's choice when that one is taken). Sequence numbers start at "
-      "0; time is the round trip in microseconds. Flags as iputils ping: (DUP!), "
+      "IPv4 header 20 more (the IPv6 header 40). pid is the ICMP identifier (this process's id "
+      "& 0xffff; on a datagram socket the kernel's choice when that one is taken). Sequence "
+      "numbers start at 0; time is the round trip in microseconds. Flags as iputils ping: (DUP!), "
       "(BAD CHECKSUM!), (DIFFERENT ADDRESS!), 'wrong data byte #i ...'.\n"
+      "HOST is a name, an IPv4 address or an IPv6 address (fe80::1%eth0 for a link-local one); a "
+      "name with addresses of both families is pinged over IPv4, as iputils does, unless -6 is "
+      "given.\n"
       "Without -c it pings until Ctrl-C. The run ends with an iputils-style summary.\n"
       "Exit status: 0 when a reply came (with -w and -c: when COUNT replies came), 1 when none "
       "did, 2 on an error (bad option, unknown host, no socket).\n"
@@ -73,7 +91,8 @@ int main(int argc, char** argv) {
   bool ipv6 = false;
   std::string socket_choice = "auto";
 
-  app.add_option("host", host, "Host name or IPv4 address to ping")->required();
+  app.add_option("host", host, "Host name, IPv4 address or IPv6 address (with %zone if link-local)")
+      ->required();
   app.add_option("-c,--count", count,
                  "Stop after sending COUNT requests (and waiting for their replies). Default: "
                  "until Ctrl-C. With -w: stop once COUNT replies came")
@@ -90,10 +109,11 @@ int main(int argc, char** argv) {
                  "Stop after this many seconds, whatever was sent or received")
       ->check(CLI::Range(0.001, 86400.0 * 365));
   app.add_option("-s,--size", size,
-                 "Data bytes per request, after identifier and sequence (0 to 65507). The text "
-                 "or pattern is repeated or cut to this size. Default: the text's length, or 56 "
-                 "with -p")
-      ->check(CLI::Range(std::size_t{0}, pong::client::kMaxDataBytes));
+                 fmt::format("Data bytes per request, after identifier and sequence (0 to {} over "
+                             "IPv4, {} over IPv6). The text or pattern is repeated or cut to this "
+                             "size. Default: the text's length, or 56 with -p",
+                             pong::client::max_echo_data(pong::wire::IpFamily::kIpv4),
+                             pong::client::max_echo_data(pong::wire::IpFamily::kIpv6)));
   auto* data_option = app.add_option(
       "-d,--data", text,
       fmt::format("Payload text (default \"{}\")", pong::client::kDefaultPayloadText));
@@ -101,11 +121,12 @@ int main(int argc, char** argv) {
                  "Fill the payload with this hex pattern of 1 to 16 bytes, e.g. ff00 (as "
                  "iputils -p)")
       ->excludes(data_option);
-  app.add_option("-t,--ttl", ttl, "IP time to live of the requests (1 to 255)")
+  app.add_option("-t,--ttl", ttl,
+                 "IP time to live of the requests (1 to 255); over IPv6 their hop limit")
       ->check(CLI::Range(1, 255));
   app.add_option("-Q,--tos", tos,
                  "IP type of service byte of the requests (0 to 255; DSCP << 2 | ECN), "
-                 "decimal or 0x hex")
+                 "decimal or 0x hex; over IPv6 their traffic class")
       ->check(CLI::Range(0, 255));
   app.add_flag("-q,--quiet", quiet, "Print the summary only");
   app.add_flag("-D,--timestamps", timestamps,
@@ -115,12 +136,13 @@ int main(int argc, char** argv) {
                "identifier, data_bytes, transmitted, received, duplicates, corrupted, errors, "
                "packet_loss_percent, time_ms, rtt_ms{min,avg,max,mdev} or null); the reply "
                "lines then go to stderr");
-  auto* v4 = app.add_flag("-4", ipv4, "Use IPv4 (the default and, for now, the only choice)");
-  app.add_flag("-6", ipv6, "Use IPv6: not supported yet")->excludes(v4);
-  app.add_option("--socket", socket_choice,
-                 "ICMP socket: 'dgram' is the unprivileged ping socket (needs a group inside "
-                 "net.ipv4.ping_group_range), 'raw' needs CAP_NET_RAW, 'auto' tries dgram "
-                 "then raw as iputils does")
+  auto* v4 = app.add_flag("-4", ipv4, "Use IPv4 only: resolve HOST to an IPv4 address");
+  app.add_flag("-6", ipv6, "Use IPv6 only: resolve HOST to an IPv6 address (AAAA)")->excludes(v4);
+  app.add_option(
+         "--socket", socket_choice,
+         "ICMP socket: 'dgram' is the unprivileged ping socket (needs a group inside "
+         "net.ipv4.ping_group_range, for IPv6 too), 'raw' needs CAP_NET_RAW, 'auto' tries dgram "
+         "then raw as iputils does")
       ->check(CLI::IsMember({"auto", "dgram", "raw"}))
       ->capture_default_str();
 
@@ -130,8 +152,6 @@ int main(int argc, char** argv) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
     return fail(fmt::format("{} (see pinger --help)", e.what()));
   }
-
-  if (ipv6) return fail("IPv6 is not supported yet: pinger speaks ICMP for IPv4 only");
 
   std::vector<std::uint8_t> fill;
   if (pattern) {
@@ -143,28 +163,35 @@ int main(int argc, char** argv) {
         text ? std::string_view(*text) : pong::client::kDefaultPayloadText;
     fill.assign(chosen.begin(), chosen.end());
   }
+
+  const auto family_choice = ipv4   ? pong::sys::FamilyChoice::kIpv4Only
+                             : ipv6 ? pong::sys::FamilyChoice::kIpv6Only
+                                    : pong::sys::FamilyChoice::kAny;
+  auto resolved = pong::sys::resolve_host(host, family_choice);
+  if (!resolved) return fail(resolved.error());
+  const pong::wire::IpFamily family = resolved->address.family();
+
   // Without -s: the text once, or iputils' 56 bytes of a pattern.
   const std::size_t data_bytes = size.value_or(pattern ? 56 : fill.size());
-  if (data_bytes > pong::client::kMaxDataBytes) {
-    return fail(fmt::format("the payload text is {} bytes; an IPv4 echo carries at most {}",
-                            data_bytes, pong::client::kMaxDataBytes));
+  const std::size_t max_data = pong::client::max_echo_data(family);
+  if (data_bytes > max_data) {
+    return fail(fmt::format("{} {} bytes; an {} echo carries at most {} data bytes",
+                            size ? "the size (-s) is" : "the payload text is", data_bytes,
+                            family_name(family), max_data));
   }
-
-  auto resolved = pong::sys::resolve_host(host, pong::sys::FamilyChoice::kIpv4Only);
-  if (!resolved) return fail(resolved.error());
-  const auto target = resolved->address.ipv4();
-  if (auto route = pong::client::check_route(target); !route) return fail(route.error());
+  if (auto route = pong::client::check_route(*resolved); !route) return fail(route.error());
 
   const auto choice = socket_choice == "raw"     ? pong::client::SocketChoice::kRaw
                       : socket_choice == "dgram" ? pong::client::SocketChoice::kDatagram
                                                  : pong::client::SocketChoice::kAuto;
-  auto socket = pong::client::open_ping_socket(choice, static_cast<std::uint16_t>(::getpid()));
+  auto socket =
+      pong::client::open_ping_socket(family, choice, static_cast<std::uint16_t>(::getpid()));
   if (!socket) return fail(socket.error());
   if (ttl) {
-    if (auto r = pong::client::set_ttl(socket->fd.get(), *ttl); !r) return fail(r.error());
+    if (auto r = pong::client::set_ttl(*socket, *ttl); !r) return fail(r.error());
   }
   if (tos) {
-    if (auto r = pong::client::set_tos(socket->fd.get(), *tos); !r) return fail(r.error());
+    if (auto r = pong::client::set_tos(*socket, *tos); !r) return fail(r.error());
   }
   // The socket is open: nothing from here on needs privilege.
   (void)pong::sys::drop_all_capabilities();
@@ -175,7 +202,8 @@ int main(int argc, char** argv) {
 
   pong::client::PingerOptions options;
   options.host = host;
-  options.target = target;
+  options.target = *resolved;
+  options.zone = zone_name(resolved->scope_id);
   options.count = count;
   options.interval = seconds(interval);
   options.reply_timeout = seconds(timeout);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "text/hex.hpp"
+#include "wire/icmp.hpp"
 
 namespace pong::client {
 
@@ -14,16 +15,10 @@ std::expected<std::vector<std::uint8_t>, std::string> parse_fill_pattern(std::st
         "the pattern '{}' must be 1 to {} bytes written as pairs of hex digits, e.g. -p ff00",
         given, kMaxPatternBytes));
   }
-  std::vector<std::uint8_t> bytes;
-  bytes.reserve(hex.size() / 2);
-  for (std::size_t i = 0; i < hex.size(); i += 2) {
-    const int high = text::hex_digit_value(hex[i]);
-    const int low = text::hex_digit_value(hex[i + 1]);
-    if (high < 0 || low < 0) {
-      return std::unexpected(
-          fmt::format("the pattern '{}' has a character that is not a hex digit", given));
-    }
-    bytes.push_back(static_cast<std::uint8_t>((high << 4) | low));
+  std::vector<std::uint8_t> bytes(hex.size() / 2);
+  if (text::decode_hex(hex, bytes) != hex.size()) {
+    return std::unexpected(
+        fmt::format("the pattern '{}' has a character that is not a hex digit", given));
   }
   return bytes;
 }
@@ -33,6 +28,17 @@ std::vector<std::uint8_t> fill_payload(std::span<const std::uint8_t> pattern, st
   if (pattern.empty()) return payload;
   for (std::size_t i = 0; i < size; ++i) payload[i] = pattern[i % pattern.size()];
   return payload;
+}
+
+void write_echo_request(wire::IpFamily family, std::span<std::uint8_t> request,
+                        std::uint16_t identifier, std::uint16_t sequence) {
+  visit_family(family, [&](auto tag) {
+    using Type = typename decltype(tag)::type;
+    const auto packet = wire::BasicIcmpPacket<Type, std::uint8_t>::parse(request);
+    if (!packet) return;  // shorter than the header: broken precondition
+    wire::IcmpEchoRepr<Type>{true, 0, identifier, sequence, packet->data()}.emit(*packet);
+    if constexpr (!IcmpRules<Type>::kChecksumCoversMessageOnly) packet->set_checksum(0);
+  });
 }
 
 }  // namespace pong::client

@@ -13,9 +13,9 @@
 #include <ctime>
 #include <span>
 
+#include "payload.hpp"
 #include "report.hpp"
-#include "sys/log.hpp"
-#include "wire/icmpv4.hpp"
+#include "wire/icmp.hpp"
 
 namespace pong::client {
 namespace {
@@ -29,18 +29,36 @@ timespec to_timespec(std::chrono::nanoseconds d) {
   return timespec{static_cast<time_t>(seconds.count()), static_cast<long>((d - seconds).count())};
 }
 
+// The sender recvmsg put in msg_name; the unspecified address of the
+// run's family if the kernel gave none (then it can only be flagged as
+// another address).
+wire::IpAddress sender(const sockaddr_storage& name, socklen_t length, wire::IpFamily family) {
+  if (const auto endpoint = sys::from_sockaddr(name, length)) return endpoint->address;
+  return any_address(family);
+}
+
+// A control message that carries a sock_extended_err: IP_RECVERR for
+// IPv4, IPV6_RECVERR for IPv6 (RFC 3542 has none; Linux ip(7), ipv6(7)).
+bool is_extended_error(const cmsghdr& c) {
+  return (c.cmsg_level == SOL_IP && c.cmsg_type == IP_RECVERR) ||
+         (c.cmsg_level == SOL_IPV6 && c.cmsg_type == IPV6_RECVERR);
+}
+
 }  // namespace
 
 Pinger::Pinger(PingSocket socket, PingerOptions options)
     : socket_(std::move(socket)),
       options_(std::move(options)),
       lines_(options_.json ? stderr : stdout),
-      request_(wire::kIcmpv4HeaderLength + options_.payload.size()),
+      request_(wire::kIcmpHeaderLength + options_.payload.size()),
       sent_at_(std::make_unique<std::array<Clock::time_point, PingStatistics::kSequenceSpace>>()),
       receive_buffer_(std::make_unique<std::array<std::uint8_t, 65536>>()) {
   std::copy(options_.payload.begin(), options_.payload.end(),
-            request_.begin() + wire::kIcmpv4HeaderLength);
-  expect_ = EchoExpectation{options_.target, socket_.identifier, options_.payload};
+            request_.begin() + wire::kIcmpHeaderLength);
+  expect_ = EchoExpectation{options_.target.address, socket_.identifier, options_.payload};
+  // Port 0: ping sockets ignore it, and a raw ICMPv6 socket takes 0 for its
+  // own protocol (anything else is EINVAL).
+  to_length_ = sys::to_sockaddr({options_.target.address, options_.target.scope_id, 0}, to_);
 }
 
 bool Pinger::wants_to_send() const {
@@ -64,20 +82,13 @@ bool Pinger::finished(Clock::time_point now, Clock::time_point last_send) const 
 
 void Pinger::send_request() {
   const std::uint16_t sequence = next_sequence_++;
-  const auto packet = wire::Icmpv4PacketMut::parse(std::span<std::uint8_t>(request_));
-  // The buffer always holds the 8-byte header, so parse cannot fail; on a
-  // datagram socket the kernel replaces identifier and checksum anyway.
-  if (packet) {
-    wire::Icmpv4EchoRepr{true, 0, socket_.identifier, sequence, packet->data()}.emit(*packet);
-  }
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  to.sin_addr.s_addr = htonl(options_.target.to_u32());
+  // The buffer always holds the 8-byte header.
+  write_echo_request(socket_.family, request_, socket_.identifier, sequence);
 
   stats_.record_transmit(sequence);
   (*sent_at_)[sequence] = Clock::now();
   const ssize_t sent = ::sendto(socket_.fd.get(), request_.data(), request_.size(), 0,
-                                reinterpret_cast<const sockaddr*>(&to), sizeof to);
+                                reinterpret_cast<const sockaddr*>(&to_), to_length_);
   if (sent < 0) {
     // Sent nothing: it counts as an error, like an ICMP error would.
     const int err = errno;
@@ -124,7 +135,7 @@ void Pinger::write_line(FILE* stream) {
 void Pinger::receive_datagrams() {
   auto& buffer = *receive_buffer_;
   for (int i = 0; i < kReceiveBurst; ++i) {
-    sockaddr_in from{};
+    sockaddr_storage from{};
     iovec iov{buffer.data(), buffer.size()};
     msghdr header{};
     header.msg_name = &from;
@@ -144,11 +155,14 @@ void Pinger::receive_datagrams() {
       continue;
     }
     const std::span<const std::uint8_t> bytes(buffer.data(), static_cast<std::size_t>(received));
+    // Only a raw IPv4 socket reads the IP header; every other socket reads
+    // the ICMP message and names its sender in msg_name.
+    const bool whole_datagram =
+        socket_.kind == SocketKind::kRaw && socket_.family == wire::IpFamily::kIpv4;
     const ReplyMatch match =
-        socket_.kind == SocketKind::kRaw
-            ? match_ipv4_datagram(bytes, expect_, stats_)
-            : match_icmp_message(bytes, wire::Ipv4Address::from_u32(ntohl(from.sin_addr.s_addr)),
-                                 expect_, stats_);
+        whole_datagram ? match_ipv4_datagram(bytes, expect_, stats_)
+                       : match_icmp_message(bytes, sender(from, header.msg_namelen, socket_.family),
+                                            expect_, stats_);
     handle(match, now);
   }
 }
@@ -156,12 +170,9 @@ void Pinger::receive_datagrams() {
 void Pinger::receive_queued_errors() {
   auto& buffer = *receive_buffer_;
   for (int i = 0; i < kReceiveBurst; ++i) {
-    sockaddr_in from{};
     iovec iov{buffer.data(), buffer.size()};
     alignas(cmsghdr) std::array<std::uint8_t, 512> control{};
     msghdr header{};
-    header.msg_name = &from;
-    header.msg_namelen = sizeof from;
     header.msg_iov = &iov;
     header.msg_iovlen = 1;
     header.msg_control = control.data();
@@ -172,58 +183,59 @@ void Pinger::receive_queued_errors() {
       if (errno == EINTR) continue;
       return;  // EAGAIN: the queue is empty
     }
-    // IP_RECVERR: a sock_extended_err, then the offender's address (the
-    // sender of the ICMP error, SO_EE_OFFENDER).
+    // IP_RECVERR / IPV6_RECVERR: a sock_extended_err, then the offender's
+    // address (the sender of the ICMP error, SO_EE_OFFENDER).
     sock_extended_err error{};
-    sockaddr_in offender{};
+    sockaddr_storage offender{};
+    socklen_t offender_length = 0;
     bool found = false;
     for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
-      if (c->cmsg_level != SOL_IP || c->cmsg_type != IP_RECVERR) continue;
+      if (!is_extended_error(*c)) continue;
       const std::size_t length = c->cmsg_len - CMSG_LEN(0);
       if (length < sizeof error) continue;
       std::memcpy(&error, CMSG_DATA(c), sizeof error);
-      if (length >= sizeof error + sizeof offender) {
-        std::memcpy(&offender, CMSG_DATA(c) + sizeof error, sizeof offender);
-      }
+      offender_length = static_cast<socklen_t>(std::min(length - sizeof error, sizeof offender));
+      std::memcpy(&offender, CMSG_DATA(c) + sizeof error, offender_length);
       found = true;
     }
     if (!found) continue;
     const std::span<const std::uint8_t> quoted(buffer.data(), static_cast<std::size_t>(received));
-    if (error.ee_origin == SO_EE_ORIGIN_ICMP) {
-      handle(match_queued_error(error.ee_type, error.ee_code,
-                                wire::Ipv4Address::from_u32(ntohl(offender.sin_addr.s_addr)),
-                                quoted, expect_, stats_),
-             now);
+    if (error.ee_origin == SO_EE_ORIGIN_ICMP || error.ee_origin == SO_EE_ORIGIN_ICMP6) {
+      const wire::IpFamily family =
+          error.ee_origin == SO_EE_ORIGIN_ICMP ? wire::IpFamily::kIpv4 : wire::IpFamily::kIpv6;
+      const QueuedError queued{IcmpType::from_wire(family, error.ee_type), error.ee_code,
+                               error.ee_info, sender(offender, offender_length, family)};
+      handle(match_queued_error(queued, quoted, expect_, stats_), now);
     } else if (error.ee_origin == SO_EE_ORIGIN_LOCAL) {
       // The request never left this host (e.g. EMSGSIZE over the MTU).
-      const auto request = wire::Icmpv4Packet::parse(quoted);
-      if (!request) continue;
+      const auto sequence = request_sequence(socket_.family, quoted);
+      if (!sequence) continue;
       stats_.record_error();
       if (!options_.quiet) {
-        fmt::print(stderr, "pinger: icmp_seq={}: local error: {}\n", request->sequence(),
+        fmt::print(stderr, "pinger: icmp_seq={}: local error: {}\n", *sequence,
                    std::strerror(static_cast<int>(error.ee_errno)));
       }
     }
   }
 }
 
+RunDescription Pinger::describe() const {
+  return {options_.host,      options_.target.address,
+          options_.zone,      socket_kind_name(socket_.kind),
+          socket_.identifier, options_.payload.size()};
+}
+
 void Pinger::print_header() {
   if (options_.quiet) return;
   line_.clear();
-  fmt::format_to(std::back_inserter(line_),
-                 "PING {} ({}): {} data bytes over a {} socket, pid={}; \"N bytes\" counts "
-                 "identifier + sequence + data\n",
-                 options_.host, options_.target, options_.payload.size(),
-                 socket_kind_name(socket_.kind), socket_.identifier);
+  format_header(line_, describe());
   write_line(lines_);
 }
 
 void Pinger::print_summary(std::chrono::nanoseconds elapsed) {
   line_.clear();
   if (options_.json) {
-    const RunDescription run{options_.host, options_.target, socket_kind_name(socket_.kind),
-                             socket_.identifier, options_.payload.size()};
-    format_json_summary(line_, run, stats_, elapsed);
+    format_json_summary(line_, describe(), stats_, elapsed);
   } else {
     format_summary(line_, options_.host, stats_, elapsed);
   }

@@ -1,5 +1,5 @@
 // The shell around the pure parts: sends Echo Requests at an interval,
-// reads what comes back, hands each datagram to reply_match, counts it in
+// over IPv4 or IPv6 alike, reads what comes back, hands each datagram to reply_match, counts it in
 // PingStatistics and prints it with report. Times come from the monotonic
 // clock and a table of send times indexed by sequence number, never from
 // the reply.
@@ -19,12 +19,18 @@
 #include "ping_socket.hpp"
 #include "ping_statistics.hpp"
 #include "reply_match.hpp"
+#include "report.hpp"
+#include "sys/socket_address.hpp"
 
 namespace pong::client {
 
 struct PingerOptions {
   std::string host;  // as the user gave it, for the summary
-  wire::Ipv4Address target{};
+  // The address, with its scope for a link-local IPv6 target; the socket
+  // is of its family.
+  sys::Endpoint target{};
+  // The name of target.scope_id's interface, for the header line.
+  std::string zone;
   // Requests to send; none means until Ctrl-C (or the deadline). With a
   // deadline, the number of replies to wait for, as iputils' -c with -w.
   std::optional<std::uint64_t> count;
@@ -63,6 +69,7 @@ class Pinger {
   void receive_datagrams();
   void receive_queued_errors();
   void handle(const ReplyMatch& match, Clock::time_point now);
+  RunDescription describe() const;
   void print_header();
   void write_line(FILE* stream);
   void print_summary(std::chrono::nanoseconds elapsed);
@@ -73,13 +80,16 @@ class Pinger {
   PingStatistics stats_;
   FILE* lines_ = stdout;  // where reply and error lines go
   std::uint16_t next_sequence_ = 0;
+  // Where every request goes, as a socket address, built once.
+  sockaddr_storage to_{};
+  socklen_t to_length_ = 0;
 
   // The request: ICMP header and payload, built once; each send writes the
   // sequence number and checksum.
   std::vector<std::uint8_t> request_;
   // When each sequence number was last sent.
   std::unique_ptr<std::array<Clock::time_point, PingStatistics::kSequenceSpace>> sent_at_;
-  // Any IPv4 datagram fits.
+  // Any IPv4 datagram or ICMPv6 message fits.
   std::unique_ptr<std::array<std::uint8_t, 65536>> receive_buffer_;
   fmt::memory_buffer line_;
 };

@@ -2,45 +2,22 @@
 
 #include <algorithm>
 #include <optional>
-#include <utility>
 
-#include "wire/icmpv4.hpp"
+#include "wire/icmp.hpp"
 #include "wire/ipv4.hpp"
 
 namespace pong::client {
 namespace {
 
-using wire::Icmpv4Type;
+template <class Type>
+using IcmpView = wire::BasicIcmpPacket<Type, const std::uint8_t>;
 
-bool is_reported_error(std::uint8_t type) {
-  switch (static_cast<Icmpv4Type>(type)) {
-    case Icmpv4Type::kDestinationUnreachable:
-    case Icmpv4Type::kTimeExceeded:
-    case Icmpv4Type::kParameterProblem:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// The datagram an ICMP error quotes (RFC 792: "Internet Header + 64 bits of
-// Original Data Datagram") must be ICMP, sent to our target, with at least
-// the 8 bytes of an ICMP header quoted. Returns the quoted ICMP bytes.
-std::optional<std::span<const std::uint8_t>> quoted_icmp_of_ours(
-    std::span<const std::uint8_t> quoted, wire::Ipv4Address target) {
-  const auto ip = wire::Ipv4Packet::parse_quoted(quoted);
-  if (!ip || ip->protocol() != wire::kIpProtocolIcmp || ip->destination() != target) {
-    return std::nullopt;
-  }
-  if (ip->payload().size() < wire::kIcmpv4HeaderLength) return std::nullopt;
-  return ip->payload();
-}
-
-// The quoted ICMP header must be one of our Echo Requests: type 8, our
-// identifier, a sequence number we sent.
+// The quoted ICMP header must be one of our Echo Requests: the family's
+// request type, our identifier, a sequence number we sent.
+template <class Type>
 ReplyMatch match_quoted_request(ReplyMatch m, std::span<const std::uint8_t> quoted_icmp,
                                 const EchoExpectation& expect, const PingStatistics& stats) {
-  const auto request = wire::Icmpv4Packet::parse(quoted_icmp);
+  const auto request = IcmpView<Type>::parse(quoted_icmp);
   if (!request) {
     m.verdict = ReplyVerdict::kMalformed;
     return m;
@@ -53,7 +30,8 @@ ReplyMatch match_quoted_request(ReplyMatch m, std::span<const std::uint8_t> quot
   return m;
 }
 
-ReplyMatch match_echo_reply(ReplyMatch m, const wire::Icmpv4Packet& packet,
+template <class Type>
+ReplyMatch match_echo_reply(ReplyMatch m, const IcmpView<Type>& packet,
                             const EchoExpectation& expect, const PingStatistics& stats) {
   m.identifier = packet.identifier();
   m.sequence = packet.sequence();
@@ -64,12 +42,16 @@ ReplyMatch match_echo_reply(ReplyMatch m, const wire::Icmpv4Packet& packet,
     m.verdict = ReplyVerdict::kNotOurs;
     return m;
   }
-  m.from_other_address = m.from != expect.target;
+  // A reply to a multicast request comes from a unicast address (RFC 4443
+  // 4.2: "MUST be a unicast address belonging to the interface on which the
+  // Echo Request message was received"; RFC 1122 3.2.2.6 for IPv4), so
+  // only a unicast target can be answered from the wrong address.
+  m.from_other_address = m.from != expect.target && !expect.target.is_multicast();
   m.data_check = compare_data(expect.payload, m.data);
-  // RFC 792: the checksum covers the whole ICMP message. A raw socket
-  // gets the reply before the kernel checks it; a datagram socket never
-  // sees a bad one.
-  if (!packet.checksum_valid()) {
+  // RFC 792: the checksum covers the whole ICMP message. A raw IPv4
+  // socket gets the reply before the kernel checks it; a datagram socket
+  // never sees a bad one, nor does any ICMPv6 socket (IcmpRules).
+  if (IcmpRules<Type>::kChecksumCoversMessageOnly && !packet.checksum_valid()) {
     m.verdict = ReplyVerdict::kBadChecksum;
   } else if (stats.has_reply(m.sequence)) {
     m.verdict = ReplyVerdict::kDuplicate;
@@ -77,6 +59,53 @@ ReplyMatch match_echo_reply(ReplyMatch m, const wire::Icmpv4Packet& packet,
     m.verdict = m.data_check.matches() ? ReplyVerdict::kReply : ReplyVerdict::kWrongData;
   }
   return m;
+}
+
+// The one matcher: an ICMP message of the family `Type` names, from `from`.
+template <class Type>
+ReplyMatch match_message(std::span<const std::uint8_t> icmp, wire::IpAddress from,
+                         const EchoExpectation& expect, const PingStatistics& stats) {
+  using Rules = IcmpRules<Type>;
+  ReplyMatch m;
+  m.from = from;
+  const auto packet = IcmpView<Type>::parse(icmp);
+  if (!packet) return m;  // kMalformed: under the 8-byte ICMP header
+  m.icmp_type = packet->type();
+  m.icmp_code = packet->code();
+  if (packet->is_echo_reply()) return match_echo_reply<Type>(m, *packet, expect, stats);
+  const auto error = Rules::error_of(packet->type());
+  if (!error) {
+    m.verdict = ReplyVerdict::kNotOurs;
+    return m;
+  }
+  // An error whose own checksum fails cannot be trusted to quote anything.
+  if (Rules::kChecksumCoversMessageOnly && !packet->checksum_valid()) return m;
+  const auto quoted = Rules::quoted_request(packet->data(), expect.target);
+  if (!quoted) {
+    m.verdict = ReplyVerdict::kNotOurs;
+    return m;
+  }
+  m.detail =
+      Rules::detail_of(*error, m.icmp_code, Rules::info_of(*error, packet->rest_of_header()));
+  return match_quoted_request<Type>(m, *quoted, expect, stats);
+}
+
+template <class Type>
+ReplyMatch match_queued(const QueuedError& error, Type type,
+                        std::span<const std::uint8_t> quoted_icmp, const EchoExpectation& expect,
+                        const PingStatistics& stats) {
+  using Rules = IcmpRules<Type>;
+  ReplyMatch m;
+  m.from = error.from;
+  m.icmp_type = type;
+  m.icmp_code = error.code;
+  const auto kind = Rules::error_of(type);
+  if (!kind || expect.target.family() != Rules::kFamily) {
+    m.verdict = ReplyVerdict::kNotOurs;
+    return m;
+  }
+  m.detail = Rules::detail_of(*kind, error.code, error.info);
+  return match_quoted_request<Type>(m, quoted_icmp, expect, stats);
 }
 
 }  // namespace
@@ -117,29 +146,11 @@ DataCheck compare_data(std::span<const std::uint8_t> expected,
   return check;
 }
 
-ReplyMatch match_icmp_message(std::span<const std::uint8_t> icmp, wire::Ipv4Address from,
+ReplyMatch match_icmp_message(std::span<const std::uint8_t> icmp, wire::IpAddress from,
                               const EchoExpectation& expect, const PingStatistics& stats) {
-  ReplyMatch m;
-  m.from = from;
-  const auto packet = wire::Icmpv4Packet::parse(icmp);
-  if (!packet) return m;  // kMalformed: under the 8-byte ICMP header
-  m.icmp_type = std::to_underlying(packet->type());
-  m.icmp_code = packet->code();
-  if (packet->is_echo_reply()) {
-    return match_echo_reply(m, *packet, expect, stats);
-  }
-  if (!is_reported_error(m.icmp_type)) {
-    m.verdict = ReplyVerdict::kNotOurs;
-    return m;
-  }
-  // An error whose own checksum fails cannot be trusted to quote anything.
-  if (!packet->checksum_valid()) return m;
-  const auto quoted = quoted_icmp_of_ours(packet->data(), expect.target);
-  if (!quoted) {
-    m.verdict = ReplyVerdict::kNotOurs;
-    return m;
-  }
-  return match_quoted_request(m, *quoted, expect, stats);
+  return visit_family(expect.target.family(), [&](auto family) {
+    return match_message<typename decltype(family)::type>(icmp, from, expect, stats);
+  });
 }
 
 ReplyMatch match_ipv4_datagram(std::span<const std::uint8_t> datagram,
@@ -152,21 +163,22 @@ ReplyMatch match_ipv4_datagram(std::span<const std::uint8_t> datagram,
     m.verdict = ReplyVerdict::kNotOurs;
     return m;
   }
-  return match_icmp_message(ip->payload(), ip->source(), expect, stats);
+  return match_message<wire::Icmpv4Type>(ip->payload(), ip->source(), expect, stats);
 }
 
-ReplyMatch match_queued_error(std::uint8_t type, std::uint8_t code, wire::Ipv4Address from,
-                              std::span<const std::uint8_t> quoted_icmp,
+ReplyMatch match_queued_error(const QueuedError& error, std::span<const std::uint8_t> quoted_icmp,
                               const EchoExpectation& expect, const PingStatistics& stats) {
-  ReplyMatch m;
-  m.from = from;
-  m.icmp_type = type;
-  m.icmp_code = code;
-  if (!is_reported_error(type)) {
-    m.verdict = ReplyVerdict::kNotOurs;
-    return m;
-  }
-  return match_quoted_request(m, quoted_icmp, expect, stats);
+  return error.type.visit(
+      [&](auto type) { return match_queued(error, type, quoted_icmp, expect, stats); });
+}
+
+std::optional<std::uint16_t> request_sequence(wire::IpFamily family,
+                                              std::span<const std::uint8_t> icmp) {
+  return visit_family(family, [icmp](auto tag) -> std::optional<std::uint16_t> {
+    const auto request = IcmpView<typename decltype(tag)::type>::parse(icmp);
+    if (!request) return std::nullopt;
+    return request->sequence();
+  });
 }
 
 }  // namespace pong::client

@@ -3,7 +3,6 @@
 #include <iterator>
 
 #include "sys/format.hpp"
-#include "wire/icmpv4.hpp"
 
 namespace pong::client {
 namespace {
@@ -30,7 +29,24 @@ std::int64_t elapsed_ms(nanoseconds elapsed) {
   return duration_cast<milliseconds>(elapsed + microseconds{500}).count();
 }
 
+// The target as a user would type it: "172.22.0.3", "fd00::3",
+// "fe80::3%eth0" (RFC 4007 11).
+void format_target(fmt::memory_buffer& out, const RunDescription& run) {
+  fmt::format_to(std::back_inserter(out), "{}", run.address);
+  if (!run.zone.empty()) fmt::format_to(std::back_inserter(out), "%{}", run.zone);
+}
+
 }  // namespace
+
+void format_header(fmt::memory_buffer& out, const RunDescription& run) {
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "PING {} (", run.host);
+  format_target(out, run);
+  fmt::format_to(it,
+                 "): {} data bytes over a {} socket, pid={}; \"N bytes\" counts identifier + "
+                 "sequence + data\n",
+                 run.data_bytes, run.socket, run.identifier);
+}
 
 void format_timestamp(fmt::memory_buffer& out, std::chrono::system_clock::time_point now) {
   const auto us = duration_cast<microseconds>(now.time_since_epoch()).count();
@@ -42,8 +58,8 @@ void format_reply(fmt::memory_buffer& out, const ReplyMatch& reply, nanoseconds 
   // The article's count: identifier + sequence (4 bytes) + data.
   fmt::format_to(it, "{} bytes from {}: pid={}, icmp_type={}, icmp_seq={}, data={}, time:{}μs",
                  reply.data.size() + 4, reply.from, reply.identifier,
-                 wire::icmpv4_type_name(static_cast<wire::Icmpv4Type>(reply.icmp_type)),
-                 reply.sequence, sys::PayloadPreview{reply.data, kDataPreviewBytes},
+                 icmp_type_name(reply.icmp_type), reply.sequence,
+                 sys::PayloadPreview{reply.data, kDataPreviewBytes},
                  duration_cast<microseconds>(rtt).count());
   if (reply.verdict == ReplyVerdict::kDuplicate) fmt::format_to(it, " (DUP!)");
   if (reply.verdict == ReplyVerdict::kBadChecksum) fmt::format_to(it, " (BAD CHECKSUM!)");
@@ -60,30 +76,36 @@ void format_reply(fmt::memory_buffer& out, const ReplyMatch& reply, nanoseconds 
   fmt::format_to(it, "\n");
 }
 
-std::string_view icmp_error_title(std::uint8_t type) {
-  switch (static_cast<wire::Icmpv4Type>(type)) {
-    case wire::Icmpv4Type::kDestinationUnreachable:
-      return "Destination Unreachable";
-    case wire::Icmpv4Type::kTimeExceeded:
-      return "Time Exceeded";
-    case wire::Icmpv4Type::kParameterProblem:
-      return "Parameter Problem";
-    default:
-      return wire::icmpv4_type_name(static_cast<wire::Icmpv4Type>(type));
-  }
+std::string_view icmp_error_title(IcmpType type) {
+  const auto error = icmp_error_of(type);
+  return error ? icmp_error_title(*error) : icmp_type_name(type);
 }
 
 void format_icmp_error(fmt::memory_buffer& out, const ReplyMatch& error) {
   auto it = std::back_inserter(out);
-  fmt::format_to(it, "From {} icmp_seq={} {}", error.from, error.sequence,
+  fmt::format_to(it, "From {} icmp_seq={} {}: ", error.from, error.sequence,
                  icmp_error_title(error.icmp_type));
-  const std::string_view code =
-      wire::icmpv4_code_name(static_cast<wire::Icmpv4Type>(error.icmp_type), error.icmp_code);
-  if (code.empty()) {
-    fmt::format_to(it, ": code {}\n", error.icmp_code);
-  } else {
-    fmt::format_to(it, ": {}\n", code);
+  const std::string_view code = icmp_code_name(error.icmp_type, error.icmp_code);
+  const ErrorDetail& detail = error.detail;
+  // A code without a name is given by number, except Packet Too Big's,
+  // which RFC 4443 3.2 says is "ignored by the receiver": its MTU is the
+  // news.
+  if (!code.empty()) {
+    fmt::format_to(it, "{}", code);
+  } else if (detail.kind != ErrorDetailKind::kMtu) {
+    fmt::format_to(it, "code {}", error.icmp_code);
   }
+  switch (detail.kind) {
+    case ErrorDetailKind::kMtu:
+      fmt::format_to(it, "{}mtu {}", code.empty() ? "" : ", ", detail.value);
+      break;
+    case ErrorDetailKind::kPointer:
+      fmt::format_to(it, " at byte {}", detail.value);
+      break;
+    case ErrorDetailKind::kNone:
+      break;
+  }
+  fmt::format_to(it, "\n");
 }
 
 void format_summary(fmt::memory_buffer& out, std::string_view host, const PingStatistics& stats,
@@ -136,12 +158,16 @@ void format_json_summary(fmt::memory_buffer& out, const RunDescription& run,
   auto it = std::back_inserter(out);
   fmt::format_to(it, "{{\"host\":");
   format_json_string(out, run.host);
+  fmt::memory_buffer target;
+  format_target(target, run);
+  fmt::format_to(it, ",\"address\":");
+  format_json_string(out, std::string_view(target.data(), target.size()));
   fmt::format_to(it,
-                 ",\"address\":\"{}\",\"socket\":\"{}\",\"identifier\":{},\"data_bytes\":{},"
+                 ",\"socket\":\"{}\",\"identifier\":{},\"data_bytes\":{},"
                  "\"transmitted\":{},\"received\":{},\"duplicates\":{},\"corrupted\":{},"
                  "\"errors\":{},\"packet_loss_percent\":",
-                 run.address, run.socket, run.identifier, run.data_bytes, stats.transmitted(),
-                 stats.received(), stats.duplicates(), stats.corrupted(), stats.errors());
+                 run.socket, run.identifier, run.data_bytes, stats.transmitted(), stats.received(),
+                 stats.duplicates(), stats.corrupted(), stats.errors());
   format_loss(out, stats.loss_percent());
   fmt::format_to(it, ",\"time_ms\":{},\"rtt_ms\":", elapsed_ms(elapsed));
   if (const auto rtt = stats.rtt()) {

@@ -11,16 +11,33 @@
 #include <cstdint>
 #include <string_view>
 
+#include "icmp_family.hpp"
 #include "ping_statistics.hpp"
 #include "reply_match.hpp"
 #include "wire/address.hpp"
-#include "wire/bytes.hpp"
 
 namespace pong::client {
 
 // How many data bytes a reply line shows before it cuts them (the full
 // length is then given).
 inline constexpr std::size_t kDataPreviewBytes = 64;
+
+// What the header line and the JSON summary say about the run.
+struct RunDescription {
+  std::string_view host;  // as the user gave it
+  wire::IpAddress address;
+  // The interface name of a link-local target's scope (RFC 4007 11), or
+  // empty: the address is then printed as "fe80::3%eth0".
+  std::string_view zone;
+  std::string_view socket;  // "raw" or "dgram"
+  std::uint16_t identifier = 0;
+  std::size_t data_bytes = 0;
+};
+
+// "PING icmp-server (172.22.0.3): 17 data bytes over a raw socket,
+// pid=921; "N bytes" counts identifier + sequence + data", with the
+// address in its usual text (RFC 5952 for IPv6) and its zone.
+void format_header(fmt::memory_buffer& out, const RunDescription& run);
 
 // "[1712345678.123456] ", as iputils' -D prints it.
 void format_timestamp(fmt::memory_buffer& out, std::chrono::system_clock::time_point now);
@@ -35,12 +52,17 @@ void format_timestamp(fmt::memory_buffer& out, std::chrono::system_clock::time_p
 // a newline.
 void format_reply(fmt::memory_buffer& out, const ReplyMatch& reply, std::chrono::nanoseconds rtt);
 
-// "From 10.0.0.1 icmp_seq=3 Destination Unreachable: host unreachable\n"
+// "From 10.0.0.1 icmp_seq=3 Destination Unreachable: host unreachable\n",
+// in either family, with what the error carries:
+//   From fd00::1 icmp_seq=0 Packet Too Big: mtu 1280
+//   From fd00::1 icmp_seq=0 Parameter Problem: erroneous header field
+//   encountered at byte 40
+// A code without a name is printed as "code N".
 void format_icmp_error(fmt::memory_buffer& out, const ReplyMatch& error);
 
-// "Destination Unreachable", "Time Exceeded", "Parameter Problem"; the
-// wire name for any other type.
-std::string_view icmp_error_title(std::uint8_t type);
+// "Destination Unreachable", "Packet Too Big", "Time Exceeded",
+// "Parameter Problem"; the wire name for any other type.
+std::string_view icmp_error_title(IcmpType type);
 
 // The iputils summary, with the empty line iputils puts before it:
 //
@@ -55,14 +77,8 @@ std::string_view icmp_error_title(std::uint8_t type);
 void format_summary(fmt::memory_buffer& out, std::string_view host, const PingStatistics& stats,
                     std::chrono::nanoseconds elapsed);
 
-// The same figures for scripts, as one JSON object on one line.
-struct RunDescription {
-  std::string_view host;  // as the user gave it
-  wire::Ipv4Address address;
-  std::string_view socket;  // "raw" or "dgram"
-  std::uint16_t identifier = 0;
-  std::size_t data_bytes = 0;
-};
+// The same figures for scripts, as one JSON object on one line; the
+// address as in the header line.
 void format_json_summary(fmt::memory_buffer& out, const RunDescription& run,
                          const PingStatistics& stats, std::chrono::nanoseconds elapsed);
 

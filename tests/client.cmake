@@ -7,8 +7,9 @@ pong_unit_test(test_reply_match pong_client)
 pong_unit_test(test_pinger_report pong_client)
 pong_unit_test(test_pinger_payload pong_client)
 
-# Answers echo like pong but damages each reply: flips a data byte (with or
-# without fixing the checksum) and can answer from another address.
+# Answers echo like pong, over IPv4 or (-6) IPv6, but damages each reply:
+# flips a data byte (with or without fixing the checksum) and can answer
+# from another address.
 add_executable(flip_responder helpers/flip_responder.cpp)
 target_link_libraries(flip_responder PRIVATE pong_sys CLI11::CLI11)
 
@@ -16,7 +17,8 @@ pong_integration_test(pinger_replies pinger_replies.sh)
 pong_integration_test(pinger_kernel pinger_kernel.sh)
 pong_integration_test(pinger_errors pinger_errors.sh)
 pong_integration_test(pinger_broken_replies pinger_broken_replies.sh)
+pong_integration_test(pinger_ipv6 pinger_ipv6.sh)
 # The integration tests run pinger, pong and flip_responder from PONG_BIN.
-foreach(t pinger_replies pinger_kernel pinger_errors pinger_broken_replies)
+foreach(t pinger_replies pinger_kernel pinger_errors pinger_broken_replies pinger_ipv6)
   set_property(TEST ${t} APPEND PROPERTY LABELS pinger)
 endforeach()

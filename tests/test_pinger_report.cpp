@@ -1,5 +1,6 @@
-// What pinger prints: the article's reply line, iputils' flags, error
-// lines, the iputils summary and the JSON summary, byte for byte.
+// What pinger prints: the header, the article's reply line, iputils'
+// flags, error lines of both families, the iputils summary and the JSON
+// summary, byte for byte.
 #include "report.hpp"
 
 #include <gtest/gtest.h>
@@ -8,7 +9,11 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "wire/icmpv4.hpp"
+#include "wire/icmpv6.hpp"
 
 namespace pong::client {
 namespace {
@@ -16,6 +21,15 @@ namespace {
 using std::chrono::microseconds;
 using std::chrono::milliseconds;
 using std::chrono::nanoseconds;
+using wire::Icmpv4Type;
+using wire::Icmpv6Type;
+
+// fd00:10:112:5::3, the server of the IPv6 tests' namespaces.
+constexpr wire::Ipv6Address kServer6{
+    {0xfd, 0x00, 0x00, 0x10, 0x01, 0x12, 0x00, 0x05, 0, 0, 0, 0, 0, 0, 0, 0x03}};
+// fe80::a84f:dbff:fe2e:75c3, a link-local address.
+constexpr wire::Ipv6Address kLinkLocal{
+    {0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0xa8, 0x4f, 0xdb, 0xff, 0xfe, 0x2e, 0x75, 0xc3}};
 
 constexpr std::string_view kText = "hello from client";
 
@@ -31,7 +45,7 @@ ReplyMatch article_reply() {
   ReplyMatch m;
   m.verdict = ReplyVerdict::kReply;
   m.from = wire::Ipv4Address{{172, 22, 0, 3}};
-  m.icmp_type = 0;
+  m.icmp_type = Icmpv4Type::kEchoReply;
   m.identifier = 921;
   m.sequence = 0;
   m.data = text_bytes(kText);
@@ -45,6 +59,44 @@ TEST(ReplyLine, IsTheArticlesLine) {
   EXPECT_EQ(str(out),
             "21 bytes from 172.22.0.3: pid=921, icmp_type=echo reply, icmp_seq=0, data=hello "
             "from client, time:590μs\n");
+}
+
+TEST(ReplyLine, Ipv6IsTheSameLineWithTheAddressInRfc5952Form) {
+  ReplyMatch m = article_reply();
+  m.from = kServer6;
+  m.icmp_type = Icmpv6Type::kEchoReply;
+  fmt::memory_buffer out;
+  format_reply(out, m, microseconds{590});
+  EXPECT_EQ(str(out),
+            "21 bytes from fd00:10:112:5::3: pid=921, icmp_type=echo reply, icmp_seq=0, "
+            "data=hello from client, time:590μs\n");
+  m.from = kLinkLocal;
+  m.verdict = ReplyVerdict::kDuplicate;
+  m.from_other_address = true;
+  out.clear();
+  format_reply(out, m, microseconds{7});
+  EXPECT_EQ(str(out),
+            "21 bytes from fe80::a84f:dbff:fe2e:75c3: pid=921, icmp_type=echo reply, icmp_seq=0, "
+            "data=hello from client, time:7μs (DUP!) (DIFFERENT ADDRESS!)\n");
+}
+
+TEST(Header, NamesHostAddressSocketAndIdentifier) {
+  fmt::memory_buffer out;
+  format_header(out, {"icmp-server", wire::Ipv4Address{{172, 22, 0, 3}}, "", "raw", 921, 17});
+  EXPECT_EQ(str(out),
+            "PING icmp-server (172.22.0.3): 17 data bytes over a raw socket, pid=921; \"N bytes\" "
+            "counts identifier + sequence + data\n");
+  out.clear();
+  format_header(out, {"icmp-server", kServer6, "", "dgram", 7, 56});
+  EXPECT_EQ(str(out),
+            "PING icmp-server (fd00:10:112:5::3): 56 data bytes over a dgram socket, pid=7; \"N "
+            "bytes\" counts identifier + sequence + data\n");
+  // RFC 4007 11: a link-local address with its zone.
+  out.clear();
+  format_header(out, {"fe80::A84F:DBFF:FE2E:75C3%eth0", kLinkLocal, "eth0", "raw", 7, 17});
+  EXPECT_TRUE(str(out).starts_with(
+      "PING fe80::A84F:DBFF:FE2E:75C3%eth0 (fe80::a84f:dbff:fe2e:75c3%eth0): 17 data bytes"))
+      << str(out);
 }
 
 TEST(ReplyLine, TimeIsInWholeMicroseconds) {
@@ -120,30 +172,121 @@ TEST(ErrorLine, NamesTypeCodeAndSequence) {
   ReplyMatch e;
   e.verdict = ReplyVerdict::kIcmpError;
   e.from = wire::Ipv4Address{{10, 0, 0, 1}};
-  e.icmp_type = 3;
+  e.icmp_type = Icmpv4Type::kDestinationUnreachable;
   e.icmp_code = 1;
   e.sequence = 3;
   fmt::memory_buffer out;
   format_icmp_error(out, e);
   EXPECT_EQ(str(out), "From 10.0.0.1 icmp_seq=3 Destination Unreachable: host unreachable\n");
 
-  e.icmp_type = 11;
+  e.icmp_type = Icmpv4Type::kTimeExceeded;
   e.icmp_code = 0;
   out.clear();
   format_icmp_error(out, e);
   EXPECT_EQ(str(out), "From 10.0.0.1 icmp_seq=3 Time Exceeded: time to live exceeded in transit\n");
 
-  e.icmp_type = 12;
+  e.icmp_type = Icmpv4Type::kParameterProblem;
   e.icmp_code = 2;
   out.clear();
   format_icmp_error(out, e);
   EXPECT_EQ(str(out), "From 10.0.0.1 icmp_seq=3 Parameter Problem: bad length\n");
 
-  e.icmp_type = 3;
+  e.icmp_type = Icmpv4Type::kDestinationUnreachable;
   e.icmp_code = 42;
   out.clear();
   format_icmp_error(out, e);
   EXPECT_EQ(str(out), "From 10.0.0.1 icmp_seq=3 Destination Unreachable: code 42\n");
+
+  // What bytes 4..7 carried: RFC 792's pointer, RFC 1191's next-hop MTU.
+  e.icmp_type = Icmpv4Type::kParameterProblem;
+  e.icmp_code = 0;
+  e.detail = {ErrorDetailKind::kPointer, 20};
+  out.clear();
+  format_icmp_error(out, e);
+  EXPECT_EQ(str(out),
+            "From 10.0.0.1 icmp_seq=3 Parameter Problem: pointer indicates the error at byte 20\n");
+  e.icmp_type = Icmpv4Type::kDestinationUnreachable;
+  e.icmp_code = 4;
+  e.detail = {ErrorDetailKind::kMtu, 1400};
+  out.clear();
+  format_icmp_error(out, e);
+  EXPECT_EQ(str(out),
+            "From 10.0.0.1 icmp_seq=3 Destination Unreachable: fragmentation needed and DF set, "
+            "mtu 1400\n");
+}
+
+ReplyMatch ipv6_error(Icmpv6Type type, std::uint8_t code, ErrorDetail detail = {}) {
+  ReplyMatch e;
+  e.verdict = ReplyVerdict::kIcmpError;
+  e.from = kServer6;
+  e.icmp_type = type;
+  e.icmp_code = code;
+  e.detail = detail;
+  e.sequence = 2;
+  return e;
+}
+
+std::string error_line(const ReplyMatch& e) {
+  fmt::memory_buffer out;
+  format_icmp_error(out, e);
+  return str(out);
+}
+
+TEST(ErrorLine, Ipv6DestinationUnreachableNamesEachCode) {
+  // RFC 4443 3.1's seven codes.
+  const std::vector<std::string> names{
+      "no route to destination",
+      "communication with destination administratively prohibited",
+      "beyond scope of source address",
+      "address unreachable",
+      "port unreachable",
+      "source address failed ingress/egress policy",
+      "reject route to destination",
+  };
+  for (std::uint8_t code = 0; code < names.size(); ++code) {
+    EXPECT_EQ(error_line(ipv6_error(Icmpv6Type::kDestinationUnreachable, code)),
+              "From fd00:10:112:5::3 icmp_seq=2 Destination Unreachable: " + names[code] + "\n");
+  }
+  EXPECT_EQ(error_line(ipv6_error(Icmpv6Type::kDestinationUnreachable, 7)),
+            "From fd00:10:112:5::3 icmp_seq=2 Destination Unreachable: code 7\n");
+}
+
+TEST(ErrorLine, Ipv6PacketTooBigTimeExceededParameterProblem) {
+  EXPECT_EQ(error_line(ipv6_error(Icmpv6Type::kPacketTooBig, 0, {ErrorDetailKind::kMtu, 1280})),
+            "From fd00:10:112:5::3 icmp_seq=2 Packet Too Big: mtu 1280\n");
+  EXPECT_EQ(error_line(ipv6_error(Icmpv6Type::kTimeExceeded, 0)),
+            "From fd00:10:112:5::3 icmp_seq=2 Time Exceeded: hop limit exceeded in transit\n");
+  EXPECT_EQ(error_line(ipv6_error(Icmpv6Type::kTimeExceeded, 1)),
+            "From fd00:10:112:5::3 icmp_seq=2 Time Exceeded: fragment reassembly time exceeded\n");
+  EXPECT_EQ(
+      error_line(ipv6_error(Icmpv6Type::kParameterProblem, 0, {ErrorDetailKind::kPointer, 7})),
+      "From fd00:10:112:5::3 icmp_seq=2 Parameter Problem: erroneous header field encountered "
+      "at byte 7\n");
+  EXPECT_EQ(
+      error_line(ipv6_error(Icmpv6Type::kParameterProblem, 1, {ErrorDetailKind::kPointer, 6})),
+      "From fd00:10:112:5::3 icmp_seq=2 Parameter Problem: unrecognized Next Header type "
+      "encountered at byte 6\n");
+  EXPECT_EQ(
+      error_line(ipv6_error(Icmpv6Type::kParameterProblem, 2, {ErrorDetailKind::kPointer, 42})),
+      "From fd00:10:112:5::3 icmp_seq=2 Parameter Problem: unrecognized IPv6 option encountered "
+      "at byte 42\n");
+  EXPECT_EQ(
+      error_line(ipv6_error(Icmpv6Type::kParameterProblem, 9, {ErrorDetailKind::kPointer, 42})),
+      "From fd00:10:112:5::3 icmp_seq=2 Parameter Problem: code 9 at byte 42\n");
+}
+
+TEST(ErrorTitle, EachFamilyByItsOwnNumbers) {
+  EXPECT_EQ(icmp_error_title(Icmpv4Type::kDestinationUnreachable), "Destination Unreachable");
+  EXPECT_EQ(icmp_error_title(Icmpv6Type::kDestinationUnreachable), "Destination Unreachable");
+  EXPECT_EQ(icmp_error_title(Icmpv6Type::kPacketTooBig), "Packet Too Big");
+  EXPECT_EQ(icmp_error_title(Icmpv4Type::kTimeExceeded), "Time Exceeded");
+  EXPECT_EQ(icmp_error_title(Icmpv6Type::kTimeExceeded), "Time Exceeded");
+  EXPECT_EQ(icmp_error_title(Icmpv6Type::kParameterProblem), "Parameter Problem");
+  // The same byte means different things: 3 is Time Exceeded in ICMPv6.
+  EXPECT_EQ(icmp_error_title(IcmpType::from_wire(wire::IpFamily::kIpv6, 3)), "Time Exceeded");
+  EXPECT_EQ(icmp_error_title(IcmpType::from_wire(wire::IpFamily::kIpv4, 3)),
+            "Destination Unreachable");
+  EXPECT_EQ(icmp_error_title(Icmpv4Type::kRedirect), "redirect");
 }
 
 TEST(Timestamp, SecondsAndMicroseconds) {
@@ -220,7 +363,7 @@ TEST(Summary, NothingSent) {
 TEST(Json, OneObjectWithEveryFigure) {
   const PingStatistics stats = four_sent_three_back();
   fmt::memory_buffer out;
-  const RunDescription run{"icmp-server", wire::Ipv4Address{{10, 112, 1, 3}}, "raw", 921, 17};
+  const RunDescription run{"icmp-server", wire::Ipv4Address{{10, 112, 1, 3}}, "", "raw", 921, 17};
   format_json_summary(out, run, stats, milliseconds{3004});
   EXPECT_EQ(str(out),
             "{\"host\":\"icmp-server\",\"address\":\"10.112.1.3\",\"socket\":\"raw\","
@@ -234,9 +377,23 @@ TEST(Json, NoRttIsNull) {
   PingStatistics stats;
   stats.record_transmit(0);
   fmt::memory_buffer out;
-  const RunDescription run{"h", wire::Ipv4Address{{10, 0, 0, 1}}, "dgram", 1, 0};
+  const RunDescription run{"h", wire::Ipv4Address{{10, 0, 0, 1}}, "", "dgram", 1, 0};
   format_json_summary(out, run, stats, milliseconds{10});
   EXPECT_TRUE(str(out).ends_with("\"packet_loss_percent\":100,\"time_ms\":10,\"rtt_ms\":null}\n"))
+      << str(out);
+}
+
+TEST(Json, Ipv6AddressInRfc5952FormWithItsZone) {
+  PingStatistics stats;
+  stats.record_transmit(0);
+  fmt::memory_buffer out;
+  format_json_summary(out, {"icmp-server", kServer6, "", "raw", 1, 17}, stats, milliseconds{10});
+  EXPECT_TRUE(
+      str(out).starts_with(R"({"host":"icmp-server","address":"fd00:10:112:5::3","socket":"raw",)"))
+      << str(out);
+  out.clear();
+  format_json_summary(out, {"x", kLinkLocal, "eth0", "raw", 1, 17}, stats, milliseconds{10});
+  EXPECT_TRUE(str(out).starts_with(R"({"host":"x","address":"fe80::a84f:dbff:fe2e:75c3%eth0",)"))
       << str(out);
 }
 

@@ -91,8 +91,22 @@ expect_usage_error size "size" "-s 65508" -s 65508 -c 1 "$SERVER"
 expect_usage_error pattern "pattern 'xyz'" "-p xyz" -p xyz -c 1 "$SERVER"
 expect_usage_error ttl0 "ttl" "-t 0" -t 0 -c 1 "$SERVER"
 expect_usage_error nohost "host" "no host" -c 1
-expect_usage_error ipv6 "IPv6 is not supported yet" "-6" -6 -c 1 "$SERVER"
-expect_usage_error ipv6-literal "IPv6 is not supported yet" "an IPv6 address" -c 1 2001:db8::1
+expect_usage_error size-v6 "an IPv6 echo carries at most 65527 data bytes$" "-s 65528 -6" \
+  -6 -s 65528 -c 1 "$NETNS_SERVER_ADDR6"
+expect_usage_error text-v4 "the payload text is 65508 bytes; an IPv4 echo carries at most 65507" \
+  "a -d text over the IPv4 limit" -d "$(head -c 65508 /dev/zero | tr '\0' x)" -c 1 "$SERVER"
+expect_usage_error v6-of-v4 "10\.112\.3\.3 is an IPv4 address, and IPv6 \(-6\) was asked for$" \
+  "-6 with an IPv4 address" -6 -c 1 "$SERVER"
+expect_usage_error v4-of-v6 "2001:db8::1 is an IPv6 address, and IPv4 \(-4\) was asked for$" \
+  "-4 with an IPv6 address" -4 -c 1 2001:db8::1
+expect_usage_error noroute6 "no route to 2001:db8::1: Network is unreachable$" \
+  "an IPv6 address without a route" -c 1 2001:db8::1
+expect_usage_error linklocal "fe80::1 is a link-local address: say which interface" \
+  "a link-local address without %zone" -c 1 fe80::1
+expect_usage_error mapped "::ffff:10\.112\.3\.3 is an IPv4 address in IPv6 form: ping 10\.112\.3\.3 instead$" \
+  "an IPv4-mapped IPv6 address" -c 1 ::ffff:10.112.3.3
+expect_usage_error badzone "fe80::1%nosuchif" "a zone that is no interface" -c 1 fe80::1%nosuchif
+expect_usage_error both "-6 excludes -4|-4 excludes -6" "-4 and -6 together" -4 -6 -c 1 "$SERVER"
 expect_usage_error unknown "cannot resolve no-such-host.invalid" "an unknown host" \
   -c 1 no-such-host.invalid
 expect_usage_error noroute "no route to 192\.0\.2\.1: Network is unreachable" "no route" \
