@@ -80,7 +80,7 @@ std::expected<PingSocket, std::string> open_datagram_socket(wire::IpFamily famil
   // The socket's port is the identifier the kernel writes into every
   // request and matches replies by. Ask for ours, so "pid=" means what it
   // says; if another ping socket holds it, let the kernel choose.
-  const wire::IpAddress any = any_address(family);
+  const wire::IpAddress any = wire::IpAddress::unspecified(family);
   sockaddr_storage local{};
   socklen_t length = sys::to_sockaddr({any, 0, wanted_identifier}, local);
   if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&local), length) != 0) {
@@ -129,11 +129,6 @@ std::expected<PingSocket, std::string> open_raw_socket(wire::IpFamily family,
 }
 
 }  // namespace
-
-wire::IpAddress any_address(wire::IpFamily family) {
-  return is_ipv4(family) ? wire::IpAddress(wire::Ipv4Address{})
-                         : wire::IpAddress(wire::Ipv6Address{});
-}
 
 std::string_view socket_kind_name(SocketKind kind) {
   return kind == SocketKind::kDatagram ? "dgram" : "raw";

@@ -35,9 +35,6 @@ enum class SocketChoice : std::uint8_t { kAuto, kDatagram, kRaw };
 
 std::string_view socket_kind_name(SocketKind kind);
 
-// 0.0.0.0 or ::, the wildcard of `family`.
-wire::IpAddress any_address(wire::IpFamily family);
-
 struct PingSocket {
   sys::UniqueFd fd;
   SocketKind kind = SocketKind::kRaw;

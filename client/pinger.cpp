@@ -34,7 +34,7 @@ timespec to_timespec(std::chrono::nanoseconds d) {
 // another address).
 wire::IpAddress sender(const sockaddr_storage& name, socklen_t length, wire::IpFamily family) {
   if (const auto endpoint = sys::from_sockaddr(name, length)) return endpoint->address;
-  return any_address(family);
+  return wire::IpAddress::unspecified(family);
 }
 
 // A control message that carries a sock_extended_err: IP_RECVERR for

@@ -47,6 +47,12 @@ TEST(IpAddress, HoldsEitherFamily) {
   EXPECT_TRUE(four.ipv6().is_unspecified());
 }
 
+TEST(IpAddress, UnspecifiedOfEachFamily) {
+  EXPECT_EQ(IpAddress::unspecified(IpFamily::kIpv4), IpAddress{Ipv4Address{}});
+  EXPECT_EQ(IpAddress::unspecified(IpFamily::kIpv6), IpAddress{Ipv6Address{}});
+  EXPECT_TRUE(IpAddress::unspecified(IpFamily::kIpv6).is_ipv6());
+}
+
 TEST(IpAddress, EqualityNeedsTheSameFamily) {
   // 0.0.0.0 and :: are both "unspecified" but not the same address.
   EXPECT_NE(IpAddress{Ipv4Address{}}, IpAddress{Ipv6Address{}});

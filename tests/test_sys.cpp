@@ -122,6 +122,8 @@ TEST(Resolve, LiteralsAndZones) {
   const auto scoped = resolve_host("fe80::1%lo", FamilyChoice::kAny);
   ASSERT_TRUE(scoped);
   EXPECT_EQ(scoped->scope_id, 1u);
+  EXPECT_EQ(resolve_host("fe80::1%nosuchif0", FamilyChoice::kAny).error(),
+            "fe80::1%nosuchif0: there is no interface named nosuchif0 (see 'ip link')");
   const auto wrong = resolve_host("fd00::3", FamilyChoice::kIpv4Only);
   ASSERT_FALSE(wrong);
   EXPECT_EQ(wrong.error(), "fd00::3 is an IPv6 address, and IPv4 (-4) was asked for");

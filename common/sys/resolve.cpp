@@ -1,6 +1,7 @@
 #include "sys/resolve.hpp"
 
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -38,6 +39,22 @@ std::string lookup_error(const std::string& host, FamilyChoice choice, int rc) {
   }
 }
 
+// "fe80::1%nosuchif": an IPv6 literal whose RFC 4007 11 zone names no
+// interface here (and is not an interface number). getaddrinfo only says
+// "Name or service not known"; this says what is wrong.
+std::optional<std::string> unknown_zone(const std::string& host) {
+  const auto percent = host.find('%');
+  if (percent == std::string::npos) return std::nullopt;
+  const std::string address = host.substr(0, percent);
+  const std::string zone = host.substr(percent + 1);
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, address.c_str(), &v6) != 1) return std::nullopt;
+  if (zone.empty()) return fmt::format("{} has an empty zone after '%': name an interface", host);
+  if (zone.find_first_not_of("0123456789") == std::string::npos) return std::nullopt;
+  if (::if_nametoindex(zone.c_str()) != 0) return std::nullopt;
+  return fmt::format("{}: there is no interface named {} (see 'ip link')", host, zone);
+}
+
 }  // namespace
 
 std::optional<wire::IpAddress> parse_ip_address(const std::string& text) {
@@ -57,6 +74,7 @@ std::expected<Endpoint, std::string> resolve_host(const std::string& host, Famil
   addrinfo* found = nullptr;
   const int rc = ::getaddrinfo(host.c_str(), nullptr, &hints, &found);
   if (rc != 0) {
+    if (auto zone = unknown_zone(host)) return std::unexpected(*zone);
     // A literal of the other family gets a sentence of its own.
     if (const auto literal = parse_ip_address(host)) {
       return std::unexpected(fmt::format("{} is an {} address, and {} was asked for", host,

@@ -81,6 +81,11 @@ class IpAddress {
   }
   constexpr IpAddress(Ipv6Address v6) : family_(IpFamily::kIpv6), bytes_(v6.octets) {}  // NOLINT
 
+  // 0.0.0.0 or ::, the "any" address of a family.
+  static constexpr IpAddress unspecified(IpFamily family) {
+    return family == IpFamily::kIpv4 ? IpAddress{Ipv4Address{}} : IpAddress{Ipv6Address{}};
+  }
+
   constexpr IpFamily family() const { return family_; }
   constexpr bool is_ipv4() const { return family_ == IpFamily::kIpv4; }
   constexpr bool is_ipv6() const { return family_ == IpFamily::kIpv6; }
