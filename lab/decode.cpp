@@ -2,19 +2,29 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
-#include <utility>
 
 #include <algorithm>
 #include <ctime>
+#include <type_traits>
+#include <utility>
 
 #include "wire/checksum.hpp"
 #include "wire/icmpv4.hpp"
+#include "wire/icmpv6.hpp"
 #include "wire/ipv4.hpp"
+#include "wire/ipv6.hpp"
 
 namespace pong::lab {
 namespace {
 
 namespace ip_field = wire::ipv4_field;
+
+constexpr std::uint8_t kIpProtocolTcp = 6;
+constexpr std::uint8_t kIpProtocolUdp = 17;
+constexpr std::uint8_t kIpv6NoNextHeader = 59;  // RFC 8200 4.7
+// RFC 791 3.1: the two single-octet options.
+constexpr std::uint8_t kOptionEndOfList = 0;
+constexpr std::uint8_t kOptionNoOperation = 1;
 
 // Precondition: offset + 2 <= bytes.size().
 std::uint16_t be16_at(std::span<const std::uint8_t> bytes, std::size_t offset) {
@@ -28,12 +38,36 @@ wire::Ipv4Address address_at(std::span<const std::uint8_t> bytes, std::size_t of
   return wire::Ipv4Address::from_u32(be32_at(bytes, offset));
 }
 
-bool is_icmp_error(std::uint8_t type) {
-  return type == 3 || type == 4 || type == 5 || type == 11 || type == 12;
+// ---- ICMP types of either family ------------------------------------------
+
+// Error messages whose body is the invoking datagram: RFC 792's Destination
+// Unreachable, Source Quench, Redirect, Time Exceeded and Parameter
+// Problem; RFC 4443 3's four error messages.
+bool quotes_invoking_packet(IcmpType type) {
+  if (const auto* v4 = std::get_if<wire::Icmpv4Type>(&type)) {
+    using enum wire::Icmpv4Type;
+    return *v4 == kDestinationUnreachable || *v4 == kSourceQuench || *v4 == kRedirect ||
+           *v4 == kTimeExceeded || *v4 == kParameterProblem;
+  }
+  using enum wire::Icmpv6Type;
+  const auto v6 = std::get<wire::Icmpv6Type>(type);
+  return v6 == kDestinationUnreachable || v6 == kPacketTooBig || v6 == kTimeExceeded ||
+         v6 == kParameterProblem;
 }
-bool has_identifier(std::uint8_t type) {
-  return type == 0 || type == 8 || (type >= 13 && type <= 18);
+
+// Messages with an identifier and sequence number in bytes 4-7: echo in
+// both families (RFC 792, RFC 4443 4), and ICMPv4's timestamp, information
+// and address mask messages (RFC 792, RFC 950).
+bool has_identifier(IcmpType type) {
+  if (is_echo_request(type) || is_echo_reply(type)) return true;
+  const auto* v4 = std::get_if<wire::Icmpv4Type>(&type);
+  if (v4 == nullptr) return false;
+  using enum wire::Icmpv4Type;
+  return *v4 == kTimestamp || *v4 == kTimestampReply || *v4 == kInformationRequest ||
+         *v4 == kInformationReply || *v4 == kAddressMaskRequest || *v4 == kAddressMaskReply;
 }
+
+// ---- IPv4 ------------------------------------------------------------------
 
 // RFC 791 3.1: options are a single octet (End of Option List 0, No
 // Operation 1) or type, length and data.
@@ -42,11 +76,11 @@ void list_options(Ipv4Header& h) {
   std::size_t i = 0;
   while (i < o.size()) {
     const std::uint8_t type = o[i];
-    if (type == 0) {
+    if (type == kOptionEndOfList) {
       h.option_list.push_back({type, 1});
       break;
     }
-    if (type == 1) {
+    if (type == kOptionNoOperation) {
       h.option_list.push_back({type, 1});
       ++i;
       continue;
@@ -96,7 +130,7 @@ LabError explain_ipv4_refusal(wire::DropReason reason, std::span<const std::uint
   }
   if (reason == wire::DropReason::kIpBadVersion) {
     return LabError(
-        LabErrorKind::kNotIpv4,
+        LabErrorKind::kBadIpVersion,
         fmt::format("not IPv4: the version field (the first hex digit) is {}, not 4", ip[0] >> 4));
   }
   const std::size_t ihl = ip[0] & 0x0Fu;
@@ -125,72 +159,155 @@ LabError explain_ipv4_refusal(wire::DropReason reason, std::span<const std::uint
                               total, ip.size()));
 }
 
-QuotedDatagram read_quoted(std::span<const std::uint8_t> data) {
-  QuotedDatagram q;
-  // RFC 792: "Internet Header + 64 bits of Original Data Datagram"; the
-  // quoted total length describes the original, not the quote.
-  const auto ip = wire::Ipv4Packet::parse_quoted(data);
-  if (!ip) {
-    switch (ip.error()) {
-      case wire::DropReason::kIpTruncated:
-        q.problem = fmt::format(
-            "the quoted header is cut short: {} bytes, an IPv4 header needs at least 20",
-            data.size());
-        break;
-      case wire::DropReason::kIpBadVersion:
-        q.problem =
-            fmt::format("the quoted bytes are not an IPv4 header (version {})", data[0] >> 4);
-        break;
-      case wire::DropReason::kIpBadHeaderLength:
-        if ((data[0] & 0x0Fu) < 5) {
-          q.problem = fmt::format("the quoted header has a bad IHL ({})", data[0] & 0x0Fu);
-        } else {
-          q.problem = fmt::format("the quoted header is cut short: IHL says {} bytes, got {}",
-                                  std::size_t{data[0] & 0x0Fu} * 4, data.size());
-        }
-        break;
-      default:
-        q.problem = fmt::format("the quoted header's total length {} is less than its header",
-                                be16_at(data, ip_field::kTotalLength));
-        break;
+// ---- IPv6 ------------------------------------------------------------------
+
+Ipv6Header read_ipv6_header(const wire::Ipv6Packet& ip) {
+  return {ip.version(),     ip.traffic_class(), ip.flow_label(), ip.payload_length(),
+          ip.next_header(), ip.hop_limit(),     ip.source(),     ip.destination()};
+}
+
+// Why wire::Ipv6Packet::parse refused `ip`; parse() decides, this explains.
+LabError explain_ipv6_refusal(wire::DropReason reason, std::span<const std::uint8_t> ip) {
+  if (reason == wire::DropReason::kIpv6Truncated) {
+    return LabError(LabErrorKind::kTruncatedIpHeader,
+                    fmt::format("truncated IPv6 header: needs {} bytes, got {}",
+                                wire::kIpv6HeaderLength, ip.size()));
+  }
+  if (reason == wire::DropReason::kIpv6BadVersion) {
+    return LabError(
+        LabErrorKind::kBadIpVersion,
+        fmt::format("not IPv6: the version field (the first hex digit) is {}, not 6", ip[0] >> 4));
+  }
+  const std::size_t payload = be16_at(ip, wire::ipv6_field::kPayloadLength);
+  return LabError(
+      LabErrorKind::kTruncatedDatagram,
+      fmt::format("truncated packet: the payload length field says {} bytes after the 40-byte "
+                  "header, {} in all, got {} (was the capture cut short, e.g. by tcpdump -s?)",
+                  payload, wire::kIpv6HeaderLength + payload, ip.size()));
+}
+
+// The sentence for a packet whose next header is not ICMPv6.
+std::string next_header_note(std::uint8_t next_header, std::size_t payload_bytes) {
+  if (next_header == kIpv6NoNextHeader) {
+    // RFC 8200 4.7: "the value 59 in the Next Header field ... indicates
+    // that there is nothing following that header".
+    return fmt::format(
+        "next header 59 (no next header): nothing follows the IPv6 header; {} "
+        "bytes of payload are ignored (RFC 8200 4.7)",
+        payload_bytes);
+  }
+  if (is_ipv6_extension_header(next_header)) {
+    return fmt::format(
+        "next header {} ({}): an extension header (RFC 8200 4) comes before any ICMPv6 message; "
+        "icmp-lab decodes ICMPv6 only when it follows the IPv6 header directly; {} bytes of "
+        "payload",
+        next_header, ip_protocol_name(next_header), payload_bytes);
+  }
+  return fmt::format("next header {} ({}): icmp-lab decodes ICMPv6 (58) only; {} bytes of payload",
+                     next_header, ip_protocol_name(next_header), payload_bytes);
+}
+
+// ---- quoted packets of error messages --------------------------------------
+
+// The first 8 bytes after a quoted header, read as the protocol they
+// belong to (`family` says which ICMP the protocol 1 / 58 is).
+QuotedTransport read_transport(std::uint8_t protocol, std::span<const std::uint8_t> rest) {
+  QuotedTransport t;
+  if (protocol == wire::kIpProtocolIcmp || protocol == wire::kIpProtocolIcmpv6) {
+    const auto family =
+        protocol == wire::kIpProtocolIcmp ? wire::IpFamily::kIpv4 : wire::IpFamily::kIpv6;
+    if (rest.size() >= 2) {
+      t.icmp_type = icmp_type_of(family, rest[0]);
+      t.icmp_code = rest[1];
     }
+    if (rest.size() >= 8 && t.icmp_type && has_identifier(*t.icmp_type)) {
+      t.icmp_identifier = be16_at(rest, 4);
+      t.icmp_sequence = be16_at(rest, 6);
+    }
+  } else if (protocol == kIpProtocolTcp || protocol == kIpProtocolUdp) {
+    if (rest.size() >= 4) {
+      t.source_port = be16_at(rest, 0);
+      t.destination_port = be16_at(rest, 2);
+    }
+    if (rest.size() >= 8) {
+      if (protocol == kIpProtocolUdp) {
+        t.udp_length = be16_at(rest, 4);
+      } else {
+        t.tcp_sequence = be32_at(rest, 4);
+      }
+    }
+  }
+  return t;
+}
+
+// Why a quoted IPv4 header could not be read.
+std::string quoted_ipv4_problem(wire::DropReason reason, std::span<const std::uint8_t> data) {
+  switch (reason) {
+    case wire::DropReason::kIpTruncated:
+      return fmt::format(
+          "the quoted header is cut short: {} bytes, an IPv4 header needs at least 20",
+          data.size());
+    case wire::DropReason::kIpBadVersion:
+      return fmt::format("the quoted bytes are not an IPv4 header (version {})", data[0] >> 4);
+    case wire::DropReason::kIpBadHeaderLength:
+      if ((data[0] & 0x0Fu) < 5) {
+        return fmt::format("the quoted header has a bad IHL ({})", data[0] & 0x0Fu);
+      }
+      return fmt::format("the quoted header is cut short: IHL says {} bytes, got {}",
+                         std::size_t{data[0] & 0x0Fu} * 4, data.size());
+    default:
+      return fmt::format("the quoted header's total length {} is less than its header",
+                         be16_at(data, ip_field::kTotalLength));
+  }
+}
+
+// Why a quoted IPv6 header could not be read.
+std::string quoted_ipv6_problem(wire::DropReason reason, std::span<const std::uint8_t> data) {
+  if (reason == wire::DropReason::kIpv6Truncated) {
+    return fmt::format("the quoted packet is cut short: {} bytes, an IPv6 header needs 40",
+                       data.size());
+  }
+  return fmt::format("the quoted bytes are not an IPv6 header (version {})", data[0] >> 4);
+}
+
+// The quoted header's fields, its protocol, and the payload bytes after it.
+struct QuotedHeader {
+  IpHeader header;
+  std::uint8_t protocol;
+  std::span<const std::uint8_t> payload;
+};
+
+// The quoted header's length fields describe the original, not the quote
+// (parse_quoted), so they may exceed what is here.
+std::expected<QuotedHeader, std::string> parse_quoted_header(wire::IpFamily family,
+                                                             std::span<const std::uint8_t> data) {
+  if (family == wire::IpFamily::kIpv4) {
+    const auto ip = wire::Ipv4Packet::parse_quoted(data);
+    if (!ip) return std::unexpected(quoted_ipv4_problem(ip.error(), data));
+    return QuotedHeader{read_header(*ip), ip->protocol(), ip->payload()};
+  }
+  const auto ip = wire::Ipv6Packet::parse_quoted(data);
+  if (!ip) return std::unexpected(quoted_ipv6_problem(ip.error(), data));
+  return QuotedHeader{read_ipv6_header(*ip), ip->next_header(), ip->payload()};
+}
+
+QuotedDatagram read_quoted(wire::IpFamily family, std::span<const std::uint8_t> data) {
+  QuotedDatagram q;
+  auto quoted = parse_quoted_header(family, data);
+  if (!quoted) {
+    q.problem = std::move(quoted.error());
     return q;
   }
-  q.header = read_header(*ip);
-  const auto rest = ip->payload();
+  q.header = std::move(quoted->header);
+  const auto rest = quoted->payload;
+  q.payload_bytes = rest.size();
   q.leading.assign(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(
                                                     std::min<std::size_t>(rest.size(), 8)));
-  QuotedTransport& t = q.transport;
-  switch (q.header->protocol) {
-    case wire::kIpProtocolIcmp:
-      if (rest.size() >= 2) {
-        t.icmp_type = rest[0];
-        t.icmp_code = rest[1];
-      }
-      if (rest.size() >= 8 && t.icmp_type && has_identifier(*t.icmp_type)) {
-        t.icmp_identifier = be16_at(rest, 4);
-        t.icmp_sequence = be16_at(rest, 6);
-      }
-      break;
-    case 6:   // TCP
-    case 17:  // UDP
-      if (rest.size() >= 4) {
-        t.source_port = be16_at(rest, 0);
-        t.destination_port = be16_at(rest, 2);
-      }
-      if (rest.size() >= 8) {
-        if (q.header->protocol == 17) {
-          t.udp_length = be16_at(rest, 4);
-        } else {
-          t.tcp_sequence = be32_at(rest, 4);
-        }
-      }
-      break;
-    default:
-      break;
-  }
+  q.transport = read_transport(quoted->protocol, rest);
   return q;
 }
+
+// ---- ICMP messages ---------------------------------------------------------
 
 // iputils ping starts its data with the send time, a struct timeval in
 // host order (little-endian, 64-bit on today's machines), and fills the
@@ -226,20 +343,14 @@ void note_ping_payload(std::span<const std::uint8_t> data, std::vector<std::stri
   }
 }
 
-IcmpMessage read_icmp(const wire::Icmpv4Packet& packet, bool first_fragment) {
+// The fields every ICMP message of either family has (icmp.hpp's layout).
+template <class Type>
+IcmpMessage read_icmp_fields(const wire::BasicIcmpPacket<Type, const std::uint8_t>& packet) {
   IcmpMessage m;
-  const auto bytes = packet.bytes();
-  m.length = bytes.size();
-  m.type = std::to_underlying(packet.type());
+  m.length = packet.bytes().size();
+  m.type = packet.type();
   m.code = packet.code();
   m.checksum_field = packet.checksum();
-  if (first_fragment) {
-    m.notes.push_back(
-        "this datagram is the first fragment of a larger message: the ICMP checksum covers the "
-        "whole message, so it cannot be checked here");
-  } else {
-    m.checksum = check_checksum(bytes, wire::icmpv4_field::kChecksum);
-  }
   m.rest_of_header = packet.rest_of_header();
   const auto data = packet.data();
   m.data.assign(data.begin(), data.end());
@@ -247,68 +358,98 @@ IcmpMessage read_icmp(const wire::Icmpv4Packet& packet, bool first_fragment) {
     m.identifier = packet.identifier();
     m.sequence = packet.sequence();
   }
-  switch (m.type) {
-    case 3:
+  if (packet.is_echo_request() || packet.is_echo_reply()) note_ping_payload(data, m.notes);
+  return m;
+}
+
+IcmpMessage read_icmpv4(const wire::Icmpv4Packet& packet, bool first_fragment) {
+  IcmpMessage m = read_icmp_fields(packet);
+  if (first_fragment) {
+    m.notes.insert(m.notes.begin(),
+                   "this datagram is the first fragment of a larger message: the ICMP checksum "
+                   "covers the whole message, so it cannot be checked here");
+  } else {
+    m.checksum = check_checksum(packet.bytes(), wire::icmpv4_field::kChecksum);
+  }
+  const auto data = packet.data();
+  switch (packet.type()) {
+    case wire::Icmpv4Type::kDestinationUnreachable:
       // RFC 1191 4: "the low-order 16 bits of the second word" hold the
       // next-hop MTU when the code is 4 (fragmentation needed).
-      if (m.code == 4) m.next_hop_mtu = static_cast<std::uint16_t>(m.rest_of_header & 0xFFFF);
+      if (m.code == 4) m.mtu = m.rest_of_header & 0xFFFF;
       break;
-    case 5:
+    case wire::Icmpv4Type::kRedirect:
       // RFC 792: "Gateway Internet Address".
       m.gateway = wire::Ipv4Address::from_u32(m.rest_of_header);
       break;
-    case 12:
+    case wire::Icmpv4Type::kParameterProblem:
       // RFC 792: "the pointer identifies the octet of the original
       // datagram's header where the error was detected".
-      m.pointer = static_cast<std::uint8_t>(m.rest_of_header >> 24);
+      m.pointer = m.rest_of_header >> 24;
       break;
-    case 13:
-    case 14:
+    case wire::Icmpv4Type::kTimestamp:
+    case wire::Icmpv4Type::kTimestampReply:
       if (data.size() >= 12) {
         m.timestamps =
             std::array<std::uint32_t, 3>{be32_at(data, 0), be32_at(data, 4), be32_at(data, 8)};
       }
       break;
-    case 17:
-    case 18:
+    case wire::Icmpv4Type::kAddressMaskRequest:
+    case wire::Icmpv4Type::kAddressMaskReply:
       if (data.size() >= 4) m.address_mask = address_at(data, 0);
       break;
     default:
       break;
   }
-  if (is_icmp_error(m.type)) m.quoted = read_quoted(data);
-  if (m.type == 0 || m.type == 8) note_ping_payload(data, m.notes);
+  if (quotes_invoking_packet(m.type)) m.quoted = read_quoted(wire::IpFamily::kIpv4, data);
   return m;
 }
 
-}  // namespace
-
-ChecksumCheck check_checksum(std::span<const std::uint8_t> bytes, std::size_t field_offset) {
-  ChecksumCheck c;
-  c.value = be16_at(bytes, field_offset);
-  c.sum = wire::ChecksumAccumulator{}.add(bytes).folded();
-  c.valid = c.sum == 0xFFFF;
-  // The field's right value: the checksum of everything else, which is
-  // the sum without the field's own contribution (RFC 1071 1(2)).
-  wire::ChecksumAccumulator others;
-  others.add(bytes.first(field_offset));
-  others.add(bytes.subspan(field_offset + 2));
-  c.expected = others.checksum();
-  return c;
+IcmpMessage read_icmpv6(const wire::Icmpv6Packet& packet, const wire::Ipv6Packet& ip) {
+  IcmpMessage m = read_icmp_fields(packet);
+  // RFC 4443 2.3: the checksum covers the message "prepended with a
+  // 'pseudo-header' of IPv6 header fields", the one RFC 8200 8.1 draws.
+  m.pseudo_header =
+      Ipv6PseudoHeader{ip.source(), ip.destination(),
+                       static_cast<std::uint32_t>(packet.bytes().size()), wire::kIpProtocolIcmpv6};
+  m.checksum = check_checksum(packet.bytes(), wire::icmp_field::kChecksum, ip.pseudo_header_sum());
+  m.checksum_steps = explain_checksum(packet.bytes(), *m.pseudo_header);
+  switch (packet.type()) {
+    case wire::Icmpv6Type::kPacketTooBig:
+      // RFC 4443 3.2: "MTU: The Maximum Transmission Unit of the next-hop
+      // link."
+      m.mtu = m.rest_of_header;
+      break;
+    case wire::Icmpv6Type::kParameterProblem:
+      // RFC 4443 3.4: "Pointer: Identifies the octet offset within the
+      // invoking packet where the error was detected."
+      m.pointer = m.rest_of_header;
+      break;
+    default:
+      break;
+  }
+  if (quotes_invoking_packet(m.type)) m.quoted = read_quoted(wire::IpFamily::kIpv6, packet.data());
+  return m;
 }
 
-std::expected<DecodedPacket, LabError> decode_packet(std::span<const std::uint8_t> captured) {
-  auto link = find_ipv4_header(captured);
-  if (!link) return std::unexpected(link.error());
-  const auto ip_bytes = captured.subspan(link->length);
+// The parts both families fill alike: the packet is `packet`, the first
+// bytes of `captured` after the link layer; the rest is padding.
+DecodedPacket packet_of(LinkLayer link, IpHeader header, std::span<const std::uint8_t> packet,
+                        std::span<const std::uint8_t> captured) {
+  DecodedPacket p;
+  p.link = std::move(link);
+  p.ip = std::move(header);
+  p.datagram.assign(packet.begin(), packet.end());
+  p.trailing_bytes = captured.size() - packet.size();
+  return p;
+}
+
+std::expected<DecodedPacket, LabError> decode_ipv4(LinkLayer link,
+                                                   std::span<const std::uint8_t> ip_bytes) {
   const auto ip = wire::Ipv4Packet::parse(ip_bytes);
   if (!ip) return std::unexpected(explain_ipv4_refusal(ip.error(), ip_bytes));
 
-  DecodedPacket p;
-  p.link = std::move(*link);
-  p.ip = read_header(*ip);
-  p.datagram.assign(ip->bytes().begin(), ip->bytes().end());
-  p.trailing_bytes = ip_bytes.size() - ip->bytes().size();
+  DecodedPacket p = packet_of(std::move(link), read_header(*ip), ip->bytes(), ip_bytes);
 
   if (ip->protocol() != wire::kIpProtocolIcmp) {
     p.notes.push_back(
@@ -332,48 +473,198 @@ std::expected<DecodedPacket, LabError> decode_packet(std::span<const std::uint8_
                     wire::kIcmpv4HeaderLength, ip->payload().size(), ip->total_length(),
                     ip->header_length())));
   }
-  p.icmp = read_icmp(*icmp, ip->more_fragments());
+  p.icmp = read_icmpv4(*icmp, ip->more_fragments());
   return p;
 }
 
-std::string icmp_type_label(std::uint8_t type) {
-  if (type == 8) return "echo request";
-  const auto name = wire::icmpv4_type_name(static_cast<wire::Icmpv4Type>(type));
+std::expected<DecodedPacket, LabError> decode_ipv6(LinkLayer link,
+                                                   std::span<const std::uint8_t> ip_bytes) {
+  const auto ip = wire::Ipv6Packet::parse(ip_bytes);
+  if (!ip) return std::unexpected(explain_ipv6_refusal(ip.error(), ip_bytes));
+
+  DecodedPacket p = packet_of(std::move(link), read_ipv6_header(*ip), ip->bytes(), ip_bytes);
+
+  if (ip->next_header() != wire::kIpProtocolIcmpv6) {
+    p.notes.push_back(next_header_note(ip->next_header(), ip->payload().size()));
+    return p;
+  }
+  const auto icmp = wire::Icmpv6Packet::parse(ip->payload());
+  if (!icmp) {
+    return std::unexpected(
+        LabError(LabErrorKind::kTruncatedIcmp,
+                 fmt::format("truncated ICMPv6 header: needs {} bytes, got {} (the payload "
+                             "length)",
+                             wire::kIcmpHeaderLength, ip->payload().size())));
+  }
+  p.icmp = read_icmpv6(*icmp, *ip);
+  return p;
+}
+
+}  // namespace
+
+IcmpType icmp_type_of(wire::IpFamily family, std::uint8_t value) {
+  if (family == wire::IpFamily::kIpv4) return static_cast<wire::Icmpv4Type>(value);
+  return static_cast<wire::Icmpv6Type>(value);
+}
+
+std::uint8_t icmp_type_number(IcmpType type) {
+  return std::visit([](auto t) { return std::to_underlying(t); }, type);
+}
+
+bool is_echo_request(IcmpType type) {
+  return type == IcmpType{wire::Icmpv4Type::kEchoRequest} ||
+         type == IcmpType{wire::Icmpv6Type::kEchoRequest};
+}
+
+bool is_echo_reply(IcmpType type) {
+  return type == IcmpType{wire::Icmpv4Type::kEchoReply} ||
+         type == IcmpType{wire::Icmpv6Type::kEchoReply};
+}
+
+ChecksumCheck check_checksum(std::span<const std::uint8_t> bytes, std::size_t field_offset,
+                             wire::ChecksumAccumulator pseudo_header) {
+  ChecksumCheck c;
+  c.value = be16_at(bytes, field_offset);
+  wire::ChecksumAccumulator all = pseudo_header;
+  c.sum = all.add(bytes).folded();
+  c.valid = c.sum == 0xFFFF;
+  // The field's right value: the checksum of everything else, which is
+  // the sum without the field's own contribution (RFC 1071 1(2)).
+  wire::ChecksumAccumulator others = pseudo_header;
+  others.add(bytes.first(field_offset));
+  others.add(bytes.subspan(field_offset + 2));
+  c.expected = others.checksum();
+  return c;
+}
+
+std::size_t DecodedPacket::header_length() const {
+  if (const auto* v4 = ipv4()) return v4->header_length;
+  return wire::kIpv6HeaderLength;
+}
+
+wire::IpAddress DecodedPacket::source() const {
+  if (const auto* v4 = ipv4()) return v4->source;
+  return ipv6()->source;
+}
+
+wire::IpAddress DecodedPacket::destination() const {
+  if (const auto* v4 = ipv4()) return v4->destination;
+  return ipv6()->destination;
+}
+
+std::expected<DecodedPacket, LabError> decode_packet(std::span<const std::uint8_t> captured) {
+  auto link = find_ip_header(captured);
+  if (!link) return std::unexpected(link.error());
+  const auto ip_bytes = captured.subspan(link->length);
+  if (link->family == wire::IpFamily::kIpv4) return decode_ipv4(std::move(*link), ip_bytes);
+  return decode_ipv6(std::move(*link), ip_bytes);
+}
+
+std::string icmp_type_label(IcmpType type) {
+  if (is_echo_request(type)) return "echo request";
+  const auto name = std::visit(
+      [](auto t) -> std::string_view {
+        if constexpr (std::is_same_v<decltype(t), wire::Icmpv4Type>) {
+          return wire::icmpv4_type_name(t);
+        } else {
+          return wire::icmpv6_type_name(t);
+        }
+      },
+      type);
   return name.empty() ? std::string("unassigned") : std::string(name);
 }
 
-std::string icmp_code_label(std::uint8_t type, std::uint8_t code) {
-  const auto name = wire::icmpv4_code_name(static_cast<wire::Icmpv4Type>(type), code);
+std::string icmp_code_label(IcmpType type, std::uint8_t code) {
+  const auto name = std::visit(
+      [code](auto t) -> std::string_view {
+        if constexpr (std::is_same_v<decltype(t), wire::Icmpv4Type>) {
+          return wire::icmpv4_code_name(t, code);
+        } else {
+          return wire::icmpv6_code_name(t, code);
+        }
+      },
+      type);
   if (!name.empty()) return std::string(name);
-  if (type == 3 || type == 5 || type == 11 || type == 12) return "unassigned";
+  // Types whose codes are a list the RFCs keep: a code not on it is
+  // unassigned. Elsewhere only code 0 is defined.
+  const bool coded = type == IcmpType{wire::Icmpv4Type::kDestinationUnreachable} ||
+                     type == IcmpType{wire::Icmpv4Type::kRedirect} ||
+                     type == IcmpType{wire::Icmpv4Type::kTimeExceeded} ||
+                     type == IcmpType{wire::Icmpv4Type::kParameterProblem} ||
+                     type == IcmpType{wire::Icmpv6Type::kDestinationUnreachable} ||
+                     type == IcmpType{wire::Icmpv6Type::kTimeExceeded} ||
+                     type == IcmpType{wire::Icmpv6Type::kParameterProblem};
+  if (coded) return "unassigned";
   if (code == 0) return "";
   return "not defined for this type";
 }
 
+std::string_view icmp_name(wire::IpFamily family) {
+  return family == wire::IpFamily::kIpv4 ? "ICMP" : "ICMPv6";
+}
+
 std::string_view ip_protocol_name(std::uint8_t protocol) {
   switch (protocol) {
+    case 0:
+      return "IPv6 Hop-by-Hop Options";
     case 1:
       return "ICMP";
     case 2:
       return "IGMP";
+    case 4:
+      return "IPv4 in IP";
     case 6:
       return "TCP";
     case 17:
       return "UDP";
     case 41:
-      return "IPv6 in IPv4";
+      return "IPv6 in IP";
+    case 43:
+      return "IPv6 Routing header";
+    case 44:
+      return "IPv6 Fragment header";
     case 47:
       return "GRE";
     case 50:
       return "ESP";
     case 51:
       return "AH";
+    case 58:
+      return "ICMPv6";
+    case 59:
+      return "no next header";
+    case 60:
+      return "IPv6 Destination Options";
     case 89:
       return "OSPF";
     case 132:
       return "SCTP";
+    case 135:
+      return "Mobility header";
     default:
       return "other";
+  }
+}
+
+bool is_ipv6_extension_header(std::uint8_t next_header) {
+  // RFC 8200 4.1's list (Hop-by-Hop 0, Destination Options 60, Routing 43,
+  // Fragment 44, AH 51, ESP 50) and IANA's later ones: Mobility 135,
+  // HIP 139, Shim6 140, and 253/254 for experiments (RFC 3692).
+  switch (next_header) {
+    case 0:
+    case 43:
+    case 44:
+    case 50:
+    case 51:
+    case 60:
+    case 135:
+    case 139:
+    case 140:
+    case 253:
+    case 254:
+      return true;
+    default:
+      return false;
   }
 }
 

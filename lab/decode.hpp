@@ -1,7 +1,8 @@
-// A captured IPv4 datagram, decoded field by field for a student: every
-// IPv4 header field, the ICMP header with the RFC 792 names, whether each
-// checksum is right (and what it should be), the payload, and for ICMP
-// error messages the quoted original header.
+// A captured IPv4 datagram or IPv6 packet, decoded field by field for a
+// student: every IP header field, the ICMP or ICMPv6 header with the names
+// of RFC 792 and RFC 4443, whether each checksum is right (and what it
+// should be), for ICMPv6 the pseudo-header sum step by step, the payload,
+// and for error messages the quoted original header.
 //
 // Unlike the responder's views, decoding tolerates what a class meets:
 // a bad checksum is shown, not refused. What cannot be decoded (too few
@@ -17,14 +18,28 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
+#include "checksum_steps.hpp"
 #include "lab_error.hpp"
 #include "link_layer.hpp"
 #include "wire/address.hpp"
 #include "wire/bytes.hpp"
+#include "wire/checksum.hpp"
+#include "wire/icmpv4.hpp"
+#include "wire/icmpv6.hpp"
 
 namespace pong::lab {
+
+// An ICMP type of either family, as its family's enum.
+using IcmpType = std::variant<wire::Icmpv4Type, wire::Icmpv6Type>;
+
+// The enum for `value` in `family`'s numbering.
+IcmpType icmp_type_of(wire::IpFamily family, std::uint8_t value);
+std::uint8_t icmp_type_number(IcmpType type);
+bool is_echo_request(IcmpType type);
+bool is_echo_reply(IcmpType type);
 
 struct ChecksumCheck {
   std::uint16_t value = 0;     // as found in the packet
@@ -33,8 +48,11 @@ struct ChecksumCheck {
   bool valid = false;          // RFC 1071: sum == 0xffff
 };
 
+// `pseudo_header` is what the sum starts from: nothing for an IPv4 header
+// or ICMPv4, RFC 8200 8.1's pseudo-header for ICMPv6.
 // Precondition: field_offset + 2 <= bytes.size().
-ChecksumCheck check_checksum(std::span<const std::uint8_t> bytes, std::size_t field_offset);
+ChecksumCheck check_checksum(std::span<const std::uint8_t> bytes, std::size_t field_offset,
+                             wire::ChecksumAccumulator pseudo_header = {});
 
 struct Ipv4Option {
   std::uint8_t type = 0;
@@ -62,10 +80,24 @@ struct Ipv4Header {
   bool options_malformed = false;
 };
 
-// The 8 bytes after the quoted header (RFC 792: "the first 64 bits of the
-// original datagram's data"), read as the protocol they belong to.
+// RFC 8200 3. There is no header checksum.
+struct Ipv6Header {
+  std::uint8_t version = 0;
+  std::uint8_t traffic_class = 0;  // DSCP (high 6 bits) and ECN (low 2), RFC 2474, RFC 3168
+  std::uint32_t flow_label = 0;    // 20 bits, RFC 6437
+  std::uint16_t payload_length = 0;
+  std::uint8_t next_header = 0;
+  std::uint8_t hop_limit = 0;
+  wire::Ipv6Address source;
+  wire::Ipv6Address destination;
+};
+
+using IpHeader = std::variant<Ipv4Header, Ipv6Header>;
+
+// The first bytes after a quoted header, read as the protocol they
+// belong to.
 struct QuotedTransport {
-  std::optional<std::uint8_t> icmp_type;
+  std::optional<IcmpType> icmp_type;
   std::optional<std::uint8_t> icmp_code;
   std::optional<std::uint16_t> icmp_identifier;
   std::optional<std::uint16_t> icmp_sequence;
@@ -75,53 +107,84 @@ struct QuotedTransport {
   std::optional<std::uint32_t> tcp_sequence;
 };
 
+// RFC 792: "Internet Header + 64 bits of Original Data Datagram"; RFC 4443
+// 3.1: "As much of invoking packet as possible without the ICMPv6 packet
+// exceeding the minimum IPv6 MTU".
 struct QuotedDatagram {
-  std::optional<Ipv4Header> header;   // its total length is the original's, not what is here
+  std::optional<IpHeader> header;     // its length field is the original's, not what is here
   std::string problem;                // why the header could not be read
-  std::vector<std::uint8_t> leading;  // the bytes after the quoted header
+  std::size_t payload_bytes = 0;      // how much of its payload is quoted
+  std::vector<std::uint8_t> leading;  // the first 8 of them at most
   QuotedTransport transport;
 };
 
 struct IcmpMessage {
   std::size_t length = 0;
-  std::uint8_t type = 0;
+  IcmpType type = wire::Icmpv4Type::kEchoReply;
   std::uint8_t code = 0;
   std::uint16_t checksum_field = 0;
-  // Absent for the first fragment of a fragmented message: the checksum
-  // covers bytes this datagram does not hold.
+  // Absent for the first fragment of a fragmented IPv4 message: the
+  // checksum covers bytes this datagram does not hold.
   std::optional<ChecksumCheck> checksum;
+  // ICMPv6: the pseudo-header the checksum starts from (RFC 4443 2.3) and
+  // the whole sum, step by step.
+  std::optional<Ipv6PseudoHeader> pseudo_header;
+  std::optional<ChecksumSteps> checksum_steps;
   std::uint32_t rest_of_header = 0;  // bytes 4-7
-  // Types 0, 8, 13-18: identifier and sequence number.
+  // Echo (and ICMPv4 13-18): identifier and sequence number.
   std::optional<std::uint16_t> identifier;
   std::optional<std::uint16_t> sequence;
-  std::optional<std::uint16_t> next_hop_mtu;               // 3/4, RFC 1191
-  std::optional<wire::Ipv4Address> gateway;                // 5
-  std::optional<std::uint8_t> pointer;                     // 12
-  std::optional<std::array<std::uint32_t, 3>> timestamps;  // 13/14: originate, receive, transmit
-  std::optional<wire::Ipv4Address> address_mask;           // 17/18
+  // ICMPv4 3 code 4: the next-hop MTU (RFC 1191); ICMPv6 2: the MTU
+  // (RFC 4443 3.2).
+  std::optional<std::uint32_t> mtu;
+  std::optional<wire::Ipv4Address> gateway;  // ICMPv4 5
+  // ICMPv4 12: an octet of the quoted header (RFC 792); ICMPv6 4: an
+  // offset into the invoking packet (RFC 4443 3.4).
+  std::optional<std::uint32_t> pointer;
+  std::optional<std::array<std::uint32_t, 3>> timestamps;  // ICMPv4 13/14
+  std::optional<wire::Ipv4Address> address_mask;           // ICMPv4 17/18
   std::vector<std::uint8_t> data;                          // everything after byte 7
-  std::optional<QuotedDatagram> quoted;                    // error messages: 3, 4, 5, 11, 12
+  std::optional<QuotedDatagram> quoted;                    // error messages
   std::vector<std::string> notes;
 };
 
 struct DecodedPacket {
   LinkLayer link;
-  Ipv4Header ip;
+  IpHeader ip;
   std::optional<IcmpMessage> icmp;
-  std::vector<std::uint8_t> datagram;  // the IPv4 datagram, total length bytes
-  std::size_t trailing_bytes = 0;      // after the datagram: link-layer padding
+  // The IP packet: IPv4 total length bytes, or IPv6 40 + payload length.
+  std::vector<std::uint8_t> datagram;
+  std::size_t trailing_bytes = 0;  // after it: link-layer padding
   std::vector<std::string> notes;
+
+  wire::IpFamily family() const { return link.family; }
+  const Ipv4Header* ipv4() const { return std::get_if<Ipv4Header>(&ip); }
+  const Ipv6Header* ipv6() const { return std::get_if<Ipv6Header>(&ip); }
+  // Where the ICMP message starts in `datagram`.
+  std::size_t header_length() const;
+  wire::IpAddress source() const;
+  wire::IpAddress destination() const;
+  std::span<const std::uint8_t> payload() const {
+    return std::span(datagram).subspan(header_length());
+  }
 };
 
 std::expected<DecodedPacket, LabError> decode_packet(std::span<const std::uint8_t> captured);
 
-// "echo request" for 8 (RFC 792 says "Echo"), wire::icmpv4_type_name
-// otherwise, "unassigned" for a type it does not know.
-std::string icmp_type_label(std::uint8_t type);
-// RFC 792 and successors' code name; "" where the type has no named codes
-// and the code is 0.
-std::string icmp_code_label(std::uint8_t type, std::uint8_t code);
+// "echo request" for 8 and 128 (the RFCs say "Echo" and "Echo Request"),
+// the family's name otherwise, "unassigned" for a type it does not know.
+std::string icmp_type_label(IcmpType type);
+// The RFCs' code name; "" where the type has no named codes and the code
+// is 0.
+std::string icmp_code_label(IcmpType type, std::uint8_t code);
+// "ICMP" or "ICMPv6": the family's ICMP, as output names it.
+std::string_view icmp_name(wire::IpFamily family);
+// IANA's Assigned Internet Protocol Numbers: IPv4's protocol field and
+// IPv6's next header share them.
 std::string_view ip_protocol_name(std::uint8_t protocol);
+// RFC 8200 4: the values that name an extension header, not an
+// upper-layer protocol.
+bool is_ipv6_extension_header(std::uint8_t next_header);
 std::string_view ip_option_name(std::uint8_t type);
 
 }  // namespace pong::lab

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <optional>
+#include <span>
 
 #include "text/hex.hpp"
 
@@ -104,28 +105,31 @@ std::expected<void, LabError> append_group(std::string_view line, std::size_t li
   const std::string_view token = line.substr(t.begin, t.end - t.begin);
   const std::string_view digits = group_digits(line, t);
   const std::size_t digits_begin = t.end - digits.size();
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (hex_digit_value(digits[i]) < 0) {
-      return std::unexpected(
-          LabError(LabErrorKind::kNotHex,
-                   fmt::format("{}: {} is not a hex digit", where.at(line_number, digits_begin + i),
-                               describe_char(digits[i]))));
-    }
-  }
+  const auto not_hex = [&](std::size_t i) {
+    return LabError(LabErrorKind::kNotHex,
+                    fmt::format("{}: {} is not a hex digit",
+                                where.at(line_number, digits_begin + i), describe_char(digits[i])));
+  };
   if (digits.empty()) {
     return std::unexpected(
         LabError(LabErrorKind::kNotHex, fmt::format("{}: '{}' has no hex digits after the 0x",
                                                     where.at(line_number, t.begin), token)));
   }
-  if (digits.size() % 2 != 0) {
+  const std::size_t paired = digits.size() - digits.size() % 2;
+  const std::size_t start = out.size();
+  out.resize(start + paired / 2);
+  const std::size_t bad = text::decode_hex(digits.substr(0, paired), std::span(out).subspan(start));
+  if (bad < paired) {
+    out.resize(start);
+    return std::unexpected(not_hex(bad));
+  }
+  if (paired < digits.size()) {
+    out.resize(start);
+    if (hex_digit_value(digits.back()) < 0) return std::unexpected(not_hex(paired));
     return std::unexpected(
         LabError(LabErrorKind::kOddDigits,
                  fmt::format("{}: odd number of hex digits in '{}' ({}): every byte needs two",
                              where.at(line_number, t.begin), shorten(token), digits.size())));
-  }
-  for (std::size_t i = 0; i < digits.size(); i += 2) {
-    out.push_back(static_cast<std::uint8_t>(hex_digit_value(digits[i]) << 4 |
-                                            hex_digit_value(digits[i + 1])));
   }
   return {};
 }

@@ -14,12 +14,12 @@ enum class LabErrorKind {
   kOddDigits,          // a hex group with an odd number of digits
   kDumpOffset,         // a dump's offsets do not follow on from each other
   kDumpLineLength,     // a dump line holds fewer bytes than its offsets say
-  kNoIpv4,             // no IPv4 header at the start or after a known link header
-  kNotIpv4,            // version field is not 4 (IPv6 included)
-  kTruncatedIpHeader,  // fewer bytes than the header needs
-  kBadHeaderLength,    // IHL below 5
-  kBadTotalLength,     // total length below the header length
-  kTruncatedDatagram,  // total length larger than the bytes given
+  kNoIpHeader,         // no IPv4 or IPv6 header at the start or after a known link header
+  kBadIpVersion,       // the version field is not the one the link layer announced
+  kTruncatedIpHeader,  // fewer bytes than the header needs (IPv4: 20, IPv6: 40)
+  kBadHeaderLength,    // IPv4: IHL below 5
+  kBadTotalLength,     // IPv4: total length below the header length
+  kTruncatedDatagram,  // IPv4 total length or IPv6 40 + payload length beyond the bytes given
   kTruncatedIcmp,      // fewer than 8 bytes of ICMP header
   kNotEchoRequest,     // `reply` was given something pong would not answer
   kBadValue,           // an option value that cannot be used

@@ -1,7 +1,8 @@
-// Where the IPv4 header starts in a captured frame. `tcpdump -x` and -X
-// print from the IP header; `-xx`, `-XX` and Wireshark include the link
-// layer: Ethernet (with or without an 802.1Q tag) or, for `tcpdump -i any`,
-// Linux's cooked header, version 1 or 2.
+// Where the IP header starts in a captured frame, and which IP it is.
+// `tcpdump -x` and -X print from the IP header; `-xx`, `-XX` and Wireshark
+// include the link layer: Ethernet (with or without an 802.1Q tag) or,
+// for `tcpdump -i any`, Linux's cooked header, version 1 or 2. Each says
+// IPv4 (EtherType 0x0800) or IPv6 (0x86dd, RFC 2464 3).
 #pragma once
 
 #include <cstddef>
@@ -11,12 +12,13 @@
 #include <string>
 
 #include "lab_error.hpp"
+#include "wire/address.hpp"
 
 namespace pong::lab {
 
 enum class LinkKind {
-  kNone,          // the bytes start with the IPv4 header
-  kEthernet,      // 14 bytes, EtherType 0x0800 at offset 12
+  kNone,          // the bytes start with the IP header
+  kEthernet,      // 14 bytes, EtherType at offset 12
   kEthernetVlan,  // 18 bytes, 802.1Q tag 0x8100 at 12, EtherType at 16
   kLinuxCooked,   // 16 bytes (DLT_LINUX_SLL), protocol at offset 14
   kLinuxCooked2,  // 20 bytes (DLT_LINUX_SLL2), protocol at offset 0
@@ -24,16 +26,21 @@ enum class LinkKind {
 
 struct LinkLayer {
   LinkKind kind = LinkKind::kNone;
-  std::size_t length = 0;  // bytes before the IPv4 header
-  std::string summary;     // one line for the decode; empty for kNone
+  std::size_t length = 0;  // bytes before the IP header
+  wire::IpFamily family = wire::IpFamily::kIpv4;
+  std::string summary;  // one line for the decode; empty for kNone
 };
 
-// Picks the reading under which an IPv4 header fits the bytes (version 4,
-// IHL >= 5, lengths inside the frame), preferring one whose header checksum
-// is right, in this order: none, Ethernet, 802.1Q, cooked, cooked v2. When
-// no reading fits, the one whose type field says IPv4 is returned, so that
-// decoding can say what is wrong with that header; failing that, an error
-// names what the frame seems to be.
-std::expected<LinkLayer, LabError> find_ipv4_header(std::span<const std::uint8_t> frame);
+// Picks the reading under which an IP header fits the bytes, preferring
+// one that is confirmed, in this order: none, Ethernet, 802.1Q, cooked,
+// cooked v2. A reading fits when its type field (or, without a link
+// layer, the version) names a family and that family's view parses there
+// (wire::Ipv4Packet, wire::Ipv6Packet). It is confirmed by a right IPv4
+// header checksum, or, since IPv6 has no header checksum (RFC 8200 3), by
+// an IPv6 payload length that ends exactly where the frame does. When no
+// reading fits, the one whose type field names a family is returned, so
+// that decoding can say what is wrong with that header; failing that, an
+// error names what the frame seems to be.
+std::expected<LinkLayer, LabError> find_ip_header(std::span<const std::uint8_t> frame);
 
 }  // namespace pong::lab

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <expected>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -25,6 +26,9 @@
 #include "reply.hpp"
 #include "send.hpp"
 #include "style.hpp"
+#include "sys/format.hpp"
+#include "sys/resolve.hpp"
+#include "text/hex.hpp"
 
 namespace {
 
@@ -74,23 +78,45 @@ std::optional<std::uint16_t> parse_u16_hex(std::string_view text) {
   if (text.empty() || text.size() > 4) return std::nullopt;
   unsigned value = 0;
   for (const char c : text) {
-    const int d = (c >= '0' && c <= '9')   ? c - '0'
-                  : (c >= 'a' && c <= 'f') ? c - 'a' + 10
-                  : (c >= 'A' && c <= 'F') ? c - 'A' + 10
-                                           : -1;
-    if (d < 0) return std::nullopt;
-    value = value * 16 + static_cast<unsigned>(d);
+    const int digit = pong::text::hex_digit_value(c);
+    if (digit < 0) return std::nullopt;
+    value = value * 16 + static_cast<unsigned>(digit);
   }
   return static_cast<std::uint16_t>(value);
 }
 
-std::optional<pong::wire::Ipv4Address> parse_address(const std::string& text) {
-  unsigned a = 0, b = 0, c = 0, d = 0;
-  char tail = 0;
-  if (std::sscanf(text.c_str(), "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4) return std::nullopt;
-  if (a > 255 || b > 255 || c > 255 || d > 255) return std::nullopt;
-  return pong::wire::Ipv4Address{{static_cast<std::uint8_t>(a), static_cast<std::uint8_t>(b),
-                                  static_cast<std::uint8_t>(c), static_cast<std::uint8_t>(d)}};
+// -4 and -6 as a resolver's choice.
+pong::sys::FamilyChoice family_choice(bool ipv4, bool ipv6) {
+  if (ipv6) return pong::sys::FamilyChoice::kIpv6Only;
+  if (ipv4) return pong::sys::FamilyChoice::kIpv4Only;
+  return pong::sys::FamilyChoice::kAny;
+}
+
+std::string_view family_words(pong::sys::FamilyChoice choice) {
+  switch (choice) {
+    case pong::sys::FamilyChoice::kIpv4Only:
+      return "an IPv4 address";
+    case pong::sys::FamilyChoice::kIpv6Only:
+      return "an IPv6 address";
+    case pong::sys::FamilyChoice::kAny:
+      break;
+  }
+  return "an IPv4 or IPv6 address";
+}
+
+// An address literal of the family `choice` allows, or a sentence naming
+// `option`.
+std::expected<pong::wire::IpAddress, std::string> parse_address(std::string_view option,
+                                                                const std::string& text,
+                                                                pong::sys::FamilyChoice choice) {
+  const auto address = pong::sys::parse_ip_address(text);
+  const bool allowed =
+      address && (choice == pong::sys::FamilyChoice::kAny ||
+                  address->is_ipv6() == (choice == pong::sys::FamilyChoice::kIpv6Only));
+  if (!allowed) {
+    return std::unexpected(fmt::format("{}: '{}' is not {}", option, text, family_words(choice)));
+  }
+  return *address;
 }
 
 struct Common {
@@ -106,36 +132,68 @@ struct Common {
   }
 };
 
-int run_checksum(const Common& common, const std::vector<std::string>& hex, bool verify,
-                 const std::vector<std::string>& update) {
-  const RenderOptions options = common.render();
-  if (!update.empty()) {
-    if (!hex.empty()) return fail("checksum", "--update takes HC M M' and no other bytes");
-    std::uint16_t words[3]{};
-    for (std::size_t i = 0; i < 3; ++i) {
-      const auto w = parse_u16_hex(update[i]);
-      if (!w) {
-        return fail("checksum", fmt::format("--update: '{}' is not a 16-bit hex number such as "
-                                            "dd2f",
-                                            update[i]));
-      }
-      words[i] = *w;
+// What `checksum` was given.
+struct ChecksumCommand {
+  std::vector<std::string> hex;
+  bool verify = false;
+  std::vector<std::string> update;
+  std::string ipv6_source;
+  std::string ipv6_destination;
+};
+
+int run_update(const RenderOptions& options, const ChecksumCommand& command) {
+  if (!command.hex.empty()) return fail("checksum", "--update takes HC M M' and no other bytes");
+  std::uint16_t words[3]{};
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto w = parse_u16_hex(command.update[i]);
+    if (!w) {
+      return fail("checksum", fmt::format("--update: '{}' is not a 16-bit hex number such as "
+                                          "dd2f",
+                                          command.update[i]));
     }
-    std::fputs(render_incremental(explain_incremental_update(words[0], words[1], words[2]), options)
-                   .c_str(),
-               stdout);
-    return 0;
+    words[i] = *w;
   }
-  if (hex.empty()) return fail("checksum", "no bytes given: try icmp-lab checksum --help");
-  const auto bytes = parse_plain_hex(join(hex));
+  std::fputs(
+      render_incremental(explain_incremental_update(words[0], words[1], words[2]), options).c_str(),
+      stdout);
+  return 0;
+}
+
+// --ipv6-src and --ipv6-dst: the pseudo-header for `length` bytes of
+// ICMPv6 (RFC 4443 2.3), or nothing when neither is given.
+std::expected<std::optional<Ipv6PseudoHeader>, std::string> pseudo_header_of(
+    const ChecksumCommand& command, std::size_t length) {
+  if (command.ipv6_source.empty() && command.ipv6_destination.empty()) return std::nullopt;
+  if (command.ipv6_source.empty() || command.ipv6_destination.empty()) {
+    return std::unexpected(std::string(
+        "--ipv6-src and --ipv6-dst go together: the pseudo-header holds both addresses"));
+  }
+  const auto v6 = pong::sys::FamilyChoice::kIpv6Only;
+  const auto source = parse_address("--ipv6-src", command.ipv6_source, v6);
+  if (!source) return std::unexpected(source.error());
+  const auto destination = parse_address("--ipv6-dst", command.ipv6_destination, v6);
+  if (!destination) return std::unexpected(destination.error());
+  return Ipv6PseudoHeader{source->ipv6(), destination->ipv6(), static_cast<std::uint32_t>(length),
+                          pong::wire::kIpProtocolIcmpv6};
+}
+
+int run_checksum(const Common& common, const ChecksumCommand& command) {
+  const RenderOptions options = common.render();
+  if (!command.update.empty()) return run_update(options, command);
+  if (command.hex.empty()) return fail("checksum", "no bytes given: try icmp-lab checksum --help");
+  const auto bytes = parse_plain_hex(join(command.hex));
   if (!bytes) return fail("checksum", bytes.error().message);
+  const auto pseudo_header = pseudo_header_of(command, bytes->size());
+  if (!pseudo_header) return fail("checksum", pseudo_header.error());
   if (bytes->size() > kMaxChecksumBytes) {
-    return fail("checksum", fmt::format("{} bytes is more than one IPv4 datagram ({} bytes)",
-                                        bytes->size(), kMaxChecksumBytes));
+    return fail("checksum", fmt::format("{} bytes is more than one {} ({} bytes)", bytes->size(),
+                                        *pseudo_header ? "ICMPv6 message" : "IPv4 datagram",
+                                        kMaxChecksumBytes));
   }
-  const ChecksumSteps steps = explain_checksum(*bytes);
-  std::fputs(render_checksum(*bytes, steps, verify, options).c_str(), stdout);
-  return verify && !steps.verifies() ? kExitWrong : 0;
+  const ChecksumSteps steps =
+      *pseudo_header ? explain_checksum(*bytes, **pseudo_header) : explain_checksum(*bytes);
+  std::fputs(render_checksum(*bytes, steps, command.verify, options).c_str(), stdout);
+  return command.verify && !steps.verifies() ? kExitWrong : 0;
 }
 
 int run_decode(const Common& common, const std::vector<std::string>& args) {
@@ -189,19 +247,16 @@ int run_reply(const Common& common, const std::vector<std::string>& args) {
     for (std::size_t j = 0; j < count; ++j) {
       if (j == i || !decoded[j] || !is_reply_to(*decoded[j], *reply)) continue;
       matched[j] = true;
-      const std::vector<std::uint8_t> icmp(
-          decoded[j]->datagram.begin() + static_cast<std::ptrdiff_t>(decoded[j]->ip.header_length),
-          decoded[j]->datagram.end());
-      const auto diff = first_difference(reply->reply_icmp, icmp);
+      const auto diff = first_difference(reply->reply_icmp, decoded[j]->payload());
       if (!diff) {
         out += fmt::format(
             "{}: packet {} in the paste, the captured reply, has exactly these "
-            "ICMP bytes\n",
-            options.style.good("prediction confirmed"), j + 1);
+            "{} bytes\n",
+            options.style.good("prediction confirmed"), j + 1, icmp_name(decoded[j]->family()));
       } else {
         out += fmt::format(
-            "{}: packet {}, the captured reply, differs from the prediction at ICMP byte {}\n",
-            options.style.bad("prediction differs"), j + 1, *diff);
+            "{}: packet {}, the captured reply, differs from the prediction at {} byte {}\n",
+            options.style.bad("prediction differs"), j + 1, icmp_name(decoded[j]->family()), *diff);
       }
     }
     std::fputs(out.c_str(), stdout);
@@ -222,16 +277,17 @@ struct CraftCommand {
   std::string send;
   double wait_seconds = 1.0;
   unsigned ttl = 64;
+  bool ipv4 = false;
+  bool ipv6 = false;
   bool icmp_only = false;
   bool hex_only = false;
 };
 
-int run_craft(const CraftCommand& command) {
-  CraftOptions options = command.options;
-  options.ttl = static_cast<std::uint8_t>(command.ttl);
+// The options' data and checksum from their text.
+std::expected<void, std::string> read_payload(const CraftCommand& command, CraftOptions& options) {
   if (command.data_hex_given) {
     auto bytes = parse_plain_hex(command.data_hex);
-    if (!bytes) return fail("craft", "--data-hex: " + bytes.error().message);
+    if (!bytes) return std::unexpected("--data-hex: " + bytes.error().message);
     options.data = std::move(*bytes);
   } else {
     options.data.assign(command.data_text.begin(), command.data_text.end());
@@ -239,52 +295,95 @@ int run_craft(const CraftCommand& command) {
   if (!command.checksum_hex.empty()) {
     const auto value = parse_u16_hex(command.checksum_hex);
     if (!value) {
-      return fail("craft", fmt::format("--checksum: '{}' is not a 16-bit hex number such as 492b",
-                                       command.checksum_hex));
+      return std::unexpected(fmt::format("--checksum: '{}' is not a 16-bit hex number such as 492b",
+                                         command.checksum_hex));
     }
     options.checksum = *value;
   }
+  return {};
+}
+
+// The addresses: --send's, --src and --dst, or the lab's defaults of the
+// family they (or -4/-6) choose.
+std::expected<std::optional<pong::sys::Endpoint>, std::string> read_addresses(
+    const CraftCommand& command, CraftOptions& options) {
+  using pong::wire::IpFamily;
+  const auto choice = family_choice(command.ipv4, command.ipv6);
+  std::optional<pong::wire::IpAddress> source;
+  std::optional<pong::wire::IpAddress> destination;
+  std::optional<pong::sys::Endpoint> send_to;
   if (!command.source.empty()) {
-    const auto a = parse_address(command.source);
-    if (!a) return fail("craft", fmt::format("--src: '{}' is not an IPv4 address", command.source));
-    options.source = *a;
+    auto a = parse_address("--src", command.source, choice);
+    if (!a) return std::unexpected(a.error());
+    source = *a;
   }
   if (!command.destination.empty()) {
-    const auto a = parse_address(command.destination);
-    if (!a)
-      return fail("craft", fmt::format("--dst: '{}' is not an IPv4 address", command.destination));
-    options.destination = *a;
+    auto a = parse_address("--dst", command.destination, choice);
+    if (!a) return std::unexpected(a.error());
+    destination = *a;
   }
-  std::optional<pong::wire::Ipv4Address> send_to;
   if (!command.send.empty()) {
-    auto to = resolve_lab_host(command.send);
-    if (!to) return fail("craft", to.error());
+    auto to = resolve_lab_host(command.send, choice);
+    if (!to) return std::unexpected(to.error());
     send_to = *to;
-    options.destination = *to;
+    destination = to->address;
   }
+  IpFamily family = command.ipv6 ? IpFamily::kIpv6 : IpFamily::kIpv4;
+  if (destination) {
+    family = destination->family();
+  } else if (source) {
+    family = source->family();
+  }
+  const bool v4 = family == IpFamily::kIpv4;
+  options.source = source.value_or(v4 ? pong::wire::IpAddress{kLabClientIpv4}
+                                      : pong::wire::IpAddress{kLabClientIpv6});
+  options.destination = destination.value_or(v4 ? pong::wire::IpAddress{kLabServerIpv4}
+                                                : pong::wire::IpAddress{kLabServerIpv6});
+  return send_to;
+}
+
+int send_crafted(const CraftCommand& command, CraftOptions options, const pong::sys::Endpoint& to) {
+  auto sender = EchoSender::open(to);
+  if (!sender) return fail("craft", sender.error());
+  if (options.bad_checksum || options.checksum) {
+    if (auto ok = sender->send_checksum_as_written(); !ok) return fail("craft", ok.error());
+  }
+  // The ICMPv6 checksum covers the source the kernel chose (RFC 4443 2.3).
+  options.source = sender->source();
   const auto request = craft_echo_request(options);
   if (!request) return fail("craft", request.error().message);
-  if (!send_to) {
-    std::fputs(
-        render_crafted(*request, options, command.icmp_only, command.hex_only, false).c_str(),
-        stdout);
-    return 0;
-  }
-  auto sender = EchoSender::open();
-  if (!sender) return fail("craft", sender.error());
   std::fputs(render_crafted(*request, options, true, false, true).c_str(), stdout);
   std::fflush(stdout);
   const auto wait = std::chrono::milliseconds(static_cast<long>(command.wait_seconds * 1000));
   const auto report =
-      sender->send_and_wait(*send_to, request->icmp(), options.identifier, options.sequence, wait);
+      sender->send_and_wait(request->icmp(), options.identifier, options.sequence, wait);
   if (!report) return fail("craft", report.error());
   std::printf("%s\n", report->sent.c_str());
   if (!report->reply.empty()) {
-    std::printf("%s%s\n", report->reply.c_str(),
-                !report->replied && !request->checksum_valid
-                    ? ": a request with a bad checksum gets none (see pong's drop counters)"
-                    : "");
+    const char* why = "";
+    if (!report->replied && !request->checksum_valid) {
+      why = to.address.is_ipv4()
+                ? ": a request with a bad checksum gets none (see pong's drop counters)"
+                : ": a request with a bad checksum gets none (the kernel drops it before a raw "
+                  "ICMPv6 socket can read it, and counts Icmp6InCsumErrors)";
+    }
+    std::printf("%s%s\n", report->reply.c_str(), why);
   }
+  return 0;
+}
+
+int run_craft(const CraftCommand& command) {
+  CraftOptions options = command.options;
+  options.ttl = static_cast<std::uint8_t>(command.ttl);
+  if (auto ok = read_payload(command, options); !ok) return fail("craft", ok.error());
+  const auto send_to = read_addresses(command, options);
+  if (!send_to) return fail("craft", send_to.error());
+  // Checked before anything is opened, so that bad options say so first.
+  const auto request = craft_echo_request(options);
+  if (!request) return fail("craft", request.error().message);
+  if (*send_to) return send_crafted(command, options, **send_to);
+  std::fputs(render_crafted(*request, options, command.icmp_only, command.hex_only, false).c_str(),
+             stdout);
   return 0;
 }
 
@@ -292,9 +391,10 @@ int run_craft(const CraftCommand& command) {
 
 int main(int argc, char** argv) try {
   CLI::App app{
-      "icmp-lab: compute, verify and explain Internet checksums (RFC 1071, RFC 1624), decode "
-      "ICMP packets from hex or tcpdump/Wireshark dumps, show how pong answers an echo request, "
-      "and craft requests to send. The lab hand-out is LAB.md."};
+      "icmp-lab: compute, verify and explain Internet checksums (RFC 1071, RFC 1624, and the "
+      "IPv6 pseudo-header of RFC 8200 8.1), decode IPv4/ICMP and IPv6/ICMPv6 packets from hex "
+      "or tcpdump/Wireshark dumps, show how pong answers an echo request, and craft requests "
+      "to send. The lab hand-out is LAB.md."};
   app.set_version_flag("-V,--version", std::string("icmp-lab ") + PONG_VERSION);
   app.require_subcommand(1);
   app.fallthrough();
@@ -303,6 +403,7 @@ int main(int argc, char** argv) try {
       "  icmp-lab checksum 00 01 f2 03 f4 f5 f6 f7\n"
       "  sudo tcpdump -i lo -c 2 -X icmp | icmp-lab decode\n"
       "  icmp-lab craft --id 1 --seq 1 --data hi | icmp-lab reply\n"
+      "  icmp-lab craft -6 --id 1 --seq 1 --data hi | icmp-lab reply\n"
       "Exit status: 0 done, 1 a checksum --verify found the checksum wrong, 2 bad input or "
       "options.\n");
   Common common;
@@ -314,33 +415,46 @@ int main(int argc, char** argv) try {
   // checksum
   auto* checksum = app.add_subcommand(
       "checksum", "The Internet checksum (RFC 1071) of some bytes, step by step");
-  std::vector<std::string> checksum_hex;
-  bool verify = false;
-  std::vector<std::string> update;
-  checksum->add_option("HEX", checksum_hex,
+  ChecksumCommand checksum_command;
+  checksum->add_option("HEX", checksum_command.hex,
                        "The bytes, in hex: with or without spaces, e.g. 4500 0054 or 45000054");
-  checksum->add_flag("--verify", verify,
+  checksum->add_flag("--verify", checksum_command.verify,
                      "The bytes include their checksum field: say whether they sum to 0xffff "
                      "(exit status 1 if not)");
   auto* update_option =
       checksum
-          ->add_option("--update", update,
+          ->add_option("--update", checksum_command.update,
                        "Incremental update instead: old checksum HC, old word m, new word m', "
                        "by RFC 1624 eqn. 3 and by RFC 1141")
           ->expected(3)
           ->type_name("HC M M'");
   update_option->excludes(checksum->get_option("--verify"));
+  checksum
+      ->add_option("--ipv6-src", checksum_command.ipv6_source,
+                   "The bytes are an ICMPv6 message from this IPv6 address: the sum starts "
+                   "with the pseudo-header (RFC 8200 8.1, RFC 4443 2.3); needs --ipv6-dst")
+      ->type_name("ADDR")
+      ->excludes(update_option);
+  checksum
+      ->add_option("--ipv6-dst", checksum_command.ipv6_destination,
+                   "The IPv6 destination for the pseudo-header; needs --ipv6-src")
+      ->type_name("ADDR")
+      ->excludes(update_option);
   checksum->add_flag("--all", common.everything, "Show every word, however many");
   checksum->footer(
       "Examples:\n"
       "  icmp-lab checksum 00 01 f2 03 f4 f5 f6 f7            (RFC 1071's example: 220d)\n"
       "  icmp-lab checksum 4500 0054 9210 4000 4001 0000 7f00 0001 7f00 0001\n"
       "  icmp-lab checksum --verify 4500005492104000 4001aa96 7f000001 7f000001\n"
-      "  icmp-lab checksum --update dd2f 5555 3285            (RFC 1624's example)\n");
+      "  icmp-lab checksum --update dd2f 5555 3285            (RFC 1624's example)\n"
+      "  icmp-lab checksum --ipv6-src fd00:172:22::2 --ipv6-dst fd00:172:22::3 8000 0000 1234 "
+      "0001 6869\n");
 
   // decode
   auto* decode = app.add_subcommand(
-      "decode", "Every field of IPv4/ICMP packets given as hex or as a tcpdump/Wireshark dump");
+      "decode",
+      "Every field of IPv4/ICMP and IPv6/ICMPv6 packets given as hex or as a tcpdump/Wireshark "
+      "dump, with the ICMPv6 pseudo-header checksum step by step");
   std::vector<std::string> decode_input;
   decode->add_option("HEX", decode_input,
                      "The packet; without it, packets are read from standard input: plain hex, "
@@ -351,13 +465,17 @@ int main(int argc, char** argv) try {
       "Examples:\n"
       "  icmp-lab decode 4500 001e 0000 4000 4001 e2ad ac16 0002 ac16 0003 0800 8f94 0001 0001 "
       "6869\n"
-      "  sudo tcpdump -i eth0 -c 2 -X icmp > capture.txt; icmp-lab decode < capture.txt\n");
+      "  icmp-lab decode 6000 0000 000a 3a40 fd00 0172 0022 0000 0000 0000 0000 0002 fd00 0172 "
+      "0022 0000 0000 0000 0000 0003 8000 1a21 0001 0001 6869\n"
+      "  sudo tcpdump -i eth0 -c 2 -X icmp > capture.txt; icmp-lab decode < capture.txt\n"
+      "  sudo tcpdump -i eth0 -c 2 -xx 'icmp6 and ip6[40] >= 128' | icmp-lab decode\n");
 
   // reply
   auto* reply = app.add_subcommand(
       "reply",
       "pong's reply to an echo request: the changed word and the new checksum, by a "
-      "full recomputation and by RFC 1624 eqn. 3, with RFC 1141's equation beside it");
+      "full recomputation and by RFC 1624 eqn. 3, with RFC 1141's equation beside it; for "
+      "ICMPv6 (128 -> 129) why the pseudo-header does not change it");
   std::vector<std::string> reply_input;
   reply->add_option("HEX", reply_input,
                     "The echo request, in any form decode reads; without it, standard input. A "
@@ -371,7 +489,9 @@ int main(int argc, char** argv) try {
 
   // craft
   auto* craft = app.add_subcommand(
-      "craft", "Build an echo request with a chosen id, seq and data; print it as hex or send it");
+      "craft",
+      "Build an echo request (IPv4, or IPv6 with -6) with a chosen id, seq and data; print it as "
+      "hex or send it");
   CraftCommand craft_command;
   CraftOptions& craft_options = craft_command.options;
   craft_options.identifier = 4660;
@@ -390,14 +510,22 @@ int main(int argc, char** argv) try {
                               "Give it a deliberately wrong checksum: the right one plus one");
   craft->add_option("--checksum", craft_command.checksum_hex, "Give it exactly this checksum (hex)")
       ->excludes(bad);
-  auto* src =
-      craft->add_option("--src", craft_command.source, "IPv4 source of the printed datagram")
-          ->default_str("172.22.0.2");
+  auto* ipv4_flag =
+      craft->add_flag("-4", craft_command.ipv4, "IPv4: an ICMP echo request (type 8); the default");
+  craft
+      ->add_flag("-6", craft_command.ipv6,
+                 "IPv6: an ICMPv6 echo request (type 128) in an IPv6 packet, its checksum over "
+                 "the pseudo-header (RFC 4443 2.3)")
+      ->excludes(ipv4_flag);
+  auto* src = craft
+                  ->add_option("--src", craft_command.source,
+                               "Source of the printed packet; its family chooses IPv4 or IPv6")
+                  ->default_str("172.22.0.2, with -6 fd00:172:22::2");
   auto* dst = craft
                   ->add_option("--dst", craft_command.destination,
-                               "IPv4 destination of the printed datagram")
-                  ->default_str("172.22.0.3");
-  craft->add_option("--ttl", craft_command.ttl, "TTL of the printed datagram")
+                               "Destination of the printed packet; its family chooses IPv4 or IPv6")
+                  ->default_str("172.22.0.3, with -6 fd00:172:22::3");
+  craft->add_option("--ttl", craft_command.ttl, "TTL (IPv4) or hop limit (IPv6) of the packet")
       ->check(CLI::Range(1, 255))
       ->capture_default_str();
   craft->add_flag("--icmp-only", craft_command.icmp_only,
@@ -406,8 +534,9 @@ int main(int argc, char** argv) try {
                   "Print the hex only, without the # summary line");
   craft
       ->add_option("--send", craft_command.send,
-                   "Send it with a raw socket (needs CAP_NET_RAW) to HOST, a loopback or private "
-                   "address or a name for one, and wait for the reply")
+                   "Send it with a raw socket (needs CAP_NET_RAW) to HOST, and wait for the reply. "
+                   "HOST is a loopback or private IPv4 address, ::1, a unique local (fc00::/7) "
+                   "or link-local (fe80::/10, with %interface) IPv6 address, or a name for one")
       ->type_name("HOST")
       ->excludes(src)
       ->excludes(dst);
@@ -420,7 +549,9 @@ int main(int argc, char** argv) try {
       "Examples:\n"
       "  icmp-lab craft --id 4660 --seq 1 --data 'hello from client'\n"
       "  icmp-lab craft --bad-checksum | icmp-lab decode\n"
-      "  sudo ip netns exec icmp-client icmp-lab craft --bad-checksum --send 172.22.0.3\n");
+      "  icmp-lab craft -6 --id 4660 --seq 1 --data 'hello from client'\n"
+      "  sudo ip netns exec icmp-client icmp-lab craft --bad-checksum --send 172.22.0.3\n"
+      "  sudo ip netns exec icmp-client icmp-lab craft -6 --send fd00:172:22::3\n");
 
   try {
     app.parse(argc, argv);
@@ -428,7 +559,7 @@ int main(int argc, char** argv) try {
     return app.exit(e) == 0 ? 0 : kExitBadInput;
   }
 
-  if (*checksum) return run_checksum(common, checksum_hex, verify, update);
+  if (*checksum) return run_checksum(common, checksum_command);
   if (*decode) return run_decode(common, decode_input);
   if (*reply) return run_reply(common, reply_input);
   if (*craft) {

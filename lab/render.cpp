@@ -2,7 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
+#include <utility>
+#include <variant>
+
 #include "sys/format.hpp"
+#include "wire/icmpv4.hpp"
+#include "wire/icmpv6.hpp"
+#include "wire/ipv6.hpp"
 
 namespace pong::lab {
 namespace {
@@ -37,9 +45,9 @@ void row(std::string& out, std::string_view indent, std::string_view name, std::
 }
 
 std::string checksum_note(const ChecksumCheck& c, std::string_view what, const Style& style) {
-  if (c.valid) return style.good("valid") + fmt::format(": {} sums to 0xffff", what);
-  return style.bad("INVALID") + fmt::format(": {} sums to {}, not 0xffff; the right value is {}",
-                                            what, h16(c.sum), h16(c.expected));
+  if (c.valid) return style.good("valid") + fmt::format(": {} to 0xffff", what);
+  return style.bad("INVALID") + fmt::format(": {} to {}, not 0xffff; the right value is {}", what,
+                                            h16(c.sum), h16(c.expected));
 }
 
 std::string fold_text(const CarryFold& f) {
@@ -80,7 +88,7 @@ void ipv4_rows(std::string& out, std::string_view indent, const Ipv4Header& h, b
   row(out, indent, "protocol", fmt::format("{}", h.protocol),
       std::string(ip_protocol_name(h.protocol)));
   row(out, indent, "header checksum", h16(h.checksum.value),
-      checksum_note(h.checksum, "the header", style));
+      checksum_note(h.checksum, "the header sums", style));
   row(out, indent, "source", fmt::format("{}", h.source));
   row(out, indent, "destination", fmt::format("{}", h.destination));
   if (!h.options.empty()) {
@@ -94,6 +102,54 @@ void ipv4_rows(std::string& out, std::string_view indent, const Ipv4Header& h, b
   }
 }
 
+// RFC 4291 2.2's preferred form: all eight groups, each four hex digits.
+std::string full_form(const wire::Ipv6Address& a) {
+  std::string out;
+  for (std::size_t i = 0; i < 8; ++i) {
+    if (i != 0) out += ':';
+    out += fmt::format("{:04x}", a.group(i));
+  }
+  return out;
+}
+
+void address_rows(std::string& out, std::string_view indent, std::string_view name,
+                  const wire::Ipv6Address& a) {
+  row(out, indent, name, fmt::format("{}", a), "compressed (RFC 5952)");
+  row(out, indent, "", full_form(a), "in full (RFC 4291 2.2)");
+}
+
+// `quoted`: the header of an invoking packet, whose payload length is the
+// original's.
+void ipv6_rows(std::string& out, std::string_view indent, const Ipv6Header& h, bool quoted,
+               std::size_t trailing) {
+  row(out, indent, "version", fmt::format("{}", h.version));
+  row(out, indent, "traffic class", fmt::format("0x{:02x}", h.traffic_class),
+      fmt::format("DSCP {}, ECN {}", h.traffic_class >> 2, h.traffic_class & 3));
+  row(out, indent, "flow label", fmt::format("0x{:05x}", h.flow_label),
+      h.flow_label == 0 ? "none (RFC 6437)" : "the sender's choice per flow (RFC 6437)");
+  std::string length_note =
+      quoted ? "bytes after the header, in the original packet" : "bytes after this header";
+  if (trailing > 0) {
+    length_note +=
+        fmt::format("; the {} bytes after them (link-layer padding) are not part of it", trailing);
+  }
+  row(out, indent, "payload length", fmt::format("{}", h.payload_length), length_note);
+  row(out, indent, "next header", fmt::format("{}", h.next_header),
+      std::string(ip_protocol_name(h.next_header)));
+  row(out, indent, "hop limit", fmt::format("{}", h.hop_limit));
+  address_rows(out, indent, "source", h.source);
+  address_rows(out, indent, "destination", h.destination);
+}
+
+void ip_rows(std::string& out, std::string_view indent, const IpHeader& header, bool quoted,
+             std::size_t trailing, const Style& style) {
+  if (const auto* v4 = std::get_if<Ipv4Header>(&header)) {
+    ipv4_rows(out, indent, *v4, quoted, trailing, style);
+  } else {
+    ipv6_rows(out, indent, std::get<Ipv6Header>(header), quoted, trailing);
+  }
+}
+
 std::string section(std::string_view title, std::string_view detail, const Style& style) {
   std::string line = style.heading(title);
   if (!detail.empty()) {
@@ -103,23 +159,39 @@ std::string section(std::string_view title, std::string_view detail, const Style
   return line + '\n';
 }
 
+wire::IpFamily family_of(IcmpType type) {
+  return std::holds_alternative<wire::Icmpv4Type>(type) ? wire::IpFamily::kIpv4
+                                                        : wire::IpFamily::kIpv6;
+}
+
+std::uint8_t protocol_of(const IpHeader& header) {
+  if (const auto* v4 = std::get_if<Ipv4Header>(&header)) return v4->protocol;
+  return std::get<Ipv6Header>(header).next_header;
+}
+
 void quoted_rows(std::string& out, const QuotedDatagram& q, const Style& style) {
   if (!q.header) {
     out += fmt::format("  {}\n", q.problem);
     return;
   }
-  ipv4_rows(out, "  ", *q.header, true, 0, style);
+  ip_rows(out, "  ", *q.header, true, 0, style);
   const QuotedTransport& t = q.transport;
-  const std::string_view proto = ip_protocol_name(q.header->protocol);
+  const std::string_view proto = ip_protocol_name(protocol_of(*q.header));
   if (q.leading.empty()) {
     out += "  (none of its data is quoted)\n";
     return;
   }
-  out += fmt::format("  {} of its data: {}\n",
-                     q.leading.size() == 1 ? "1 byte" : fmt::format("{} bytes", q.leading.size()),
-                     format_hex_groups(q.leading, 0));
+  if (q.payload_bytes <= q.leading.size()) {
+    out += fmt::format("  {} of its data: {}\n",
+                       q.leading.size() == 1 ? "1 byte" : fmt::format("{} bytes", q.leading.size()),
+                       format_hex_groups(q.leading, 0));
+  } else {
+    out += fmt::format("  {} bytes of its data, the first {}: {}\n", q.payload_bytes,
+                       q.leading.size(), format_hex_groups(q.leading, 0));
+  }
   if (t.icmp_type) {
-    row(out, "    ", "ICMP type", fmt::format("{}", *t.icmp_type), icmp_type_label(*t.icmp_type));
+    row(out, "    ", fmt::format("{} type", icmp_name(family_of(*t.icmp_type))),
+        fmt::format("{}", icmp_type_number(*t.icmp_type)), icmp_type_label(*t.icmp_type));
     row(out, "    ", "code", fmt::format("{}", t.icmp_code.value_or(0)),
         icmp_code_label(*t.icmp_type, t.icmp_code.value_or(0)));
     if (t.icmp_identifier) row(out, "    ", "identifier", fmt::format("{}", *t.icmp_identifier));
@@ -133,13 +205,94 @@ void quoted_rows(std::string& out, const QuotedDatagram& q, const Style& style) 
   if (t.tcp_sequence) row(out, "    ", "TCP sequence", fmt::format("{}", *t.tcp_sequence));
 }
 
-void icmp_rows(std::string& out, const IcmpMessage& m, const RenderOptions& options) {
-  const Style& style = options.style;
-  row(out, "  ", "type", fmt::format("{}", m.type), icmp_type_label(m.type));
+// The heading above the words of one part of a checksum with a pseudo-header.
+std::string part_heading(const ChecksumSteps& steps, ChecksumPart part) {
+  const Ipv6PseudoHeader& p = *steps.pseudo_header;
+  switch (part) {
+    case ChecksumPart::kSource:
+      return fmt::format("pseudo-header, {}: {}", checksum_part_name(part), p.source);
+    case ChecksumPart::kDestination:
+      return fmt::format("pseudo-header, {}: {}", checksum_part_name(part), p.destination);
+    case ChecksumPart::kUpperLayerLength:
+      return fmt::format("pseudo-header, {}: {}", checksum_part_name(part), p.upper_layer_length);
+    case ChecksumPart::kNextHeader:
+      return fmt::format("pseudo-header, {}: {} ({})", checksum_part_name(part), p.next_header,
+                         ip_protocol_name(p.next_header));
+    case ChecksumPart::kData:
+      break;
+  }
+  return fmt::format("the {} message: {} bytes",
+                     p.next_header == wire::kIpProtocolIcmpv6 ? "ICMPv6" : "upper-layer",
+                     steps.data_bytes);
+}
+
+// The words with the running sum, the folds and the one's complement sum.
+std::string checksum_body(const ChecksumSteps& steps, const RenderOptions& options) {
+  std::string out = "  word  offset  bytes   value   running 32-bit sum\n";
+  const std::size_t n = steps.words.size();
+  const std::size_t prefix = steps.pseudo_header ? Ipv6PseudoHeader::kLength / 2 : 0;
+  const bool cut = !options.everything && n > kWordsShownInFull + prefix;
+  const std::size_t head = cut ? prefix + 24 : n;
+  const std::size_t tail = cut ? 8 : 0;
+  bool padded = false;
+  std::optional<ChecksumPart> part;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (cut && i == head) {
+      out += fmt::format("  ... {} more words (--all shows them) ...\n", n - head - tail);
+    }
+    if (cut && i >= head && i < n - tail) continue;
+    const ChecksumWord& w = steps.words[i];
+    if (steps.pseudo_header && w.part != part) {
+      if (w.part == ChecksumPart::kData && i > 0) {
+        const std::uint32_t pseudo = steps.words[i - 1].running;
+        out += fmt::format("  (the pseudo-header alone: {}, folded {})\n", h32(pseudo),
+                           h16(ones_complement_sum({static_cast<std::uint16_t>(pseudo >> 16),
+                                                    static_cast<std::uint16_t>(pseudo)})
+                                   .folded));
+      }
+      out += fmt::format("  {}\n", options.style.dim(part_heading(steps, w.part)));
+    }
+    part = w.part;
+    const std::string pair = w.padded ? fmt::format("{:02x} 00*", w.value >> 8)
+                                      : fmt::format("{:02x} {:02x} ", w.value >> 8, w.value & 0xFF);
+    padded = padded || w.padded;
+    out += fmt::format("  {:>4}  {:>6}  {}  {}  {}\n", i + 1, w.offset, pair, h16(w.value),
+                       h32(w.running));
+  }
+  if (padded) {
+    out += "  * an odd last byte is paired with a zero low byte (RFC 1071 4.1)\n";
+  }
+  out += '\n';
+  if (steps.folds.empty()) {
+    out += fmt::format("  no carry to fold: the sum {} already fits in 16 bits\n", h32(steps.sum));
+  } else {
+    out += "  fold each carry back into the low 16 bits (end-around carry):\n";
+    for (const CarryFold& f : steps.folds) out += fmt::format("    {}\n", fold_text(f));
+  }
+  out += fmt::format("  one's complement sum: {}\n", h16(steps.folded));
+  return out;
+}
+
+// With the checksum field included: does it all sum to 0xffff?
+std::string checksum_verdict(const ChecksumSteps& steps, const Style& style) {
+  const std::string_view what =
+      steps.pseudo_header ? "the pseudo-header and the data sum" : "the data sums";
+  if (steps.verifies()) {
+    return fmt::format("  {}: with its checksum included, {} to 0xffff (RFC 1071)\n",
+                       style.good("valid"), what);
+  }
+  return fmt::format("  {}: the sum is {}, not 0xffff: the checksum field or the data is wrong\n",
+                     style.bad("INVALID"), h16(steps.folded));
+}
+
+void icmp_header_rows(std::string& out, const IcmpMessage& m, const Style& style) {
+  const bool v6 = family_of(m.type) == wire::IpFamily::kIpv6;
+  row(out, "  ", "type", fmt::format("{}", icmp_type_number(m.type)), icmp_type_label(m.type));
   row(out, "  ", "code", fmt::format("{}", m.code), icmp_code_label(m.type, m.code));
   if (m.checksum) {
     row(out, "  ", "checksum", h16(m.checksum_field),
-        checksum_note(*m.checksum, "the message", style));
+        checksum_note(*m.checksum,
+                      v6 ? "with the pseudo-header, the message sums" : "the message sums", style));
   } else {
     row(out, "  ", "checksum", h16(m.checksum_field), "not checkable in a fragment");
   }
@@ -148,14 +301,16 @@ void icmp_rows(std::string& out, const IcmpMessage& m, const RenderOptions& opti
         fmt::format("0x{:04x}", *m.identifier));
     row(out, "  ", "sequence number", fmt::format("{}", *m.sequence),
         fmt::format("0x{:04x}", *m.sequence));
-  } else if (m.next_hop_mtu) {
-    row(out, "  ", "next-hop MTU", fmt::format("{}", *m.next_hop_mtu), "RFC 1191");
+  } else if (m.mtu) {
+    row(out, "  ", v6 ? "MTU" : "next-hop MTU", fmt::format("{}", *m.mtu),
+        v6 ? "of the next-hop link (RFC 4443 3.2)" : "RFC 1191");
   } else if (m.gateway) {
     row(out, "  ", "gateway", fmt::format("{}", *m.gateway), "the better first hop");
   } else if (m.pointer) {
     row(out, "  ", "pointer", fmt::format("{}", *m.pointer),
-        fmt::format("the error is at octet {} of the quoted header", *m.pointer));
-  } else if (m.type == 3 || m.type == 4 || m.type == 11) {
+        v6 ? fmt::format("the error is at octet {} of the quoted packet (RFC 4443 3.4)", *m.pointer)
+           : fmt::format("the error is at octet {} of the quoted header", *m.pointer));
+  } else if (m.quoted) {
     row(out, "  ", "unused", fmt::format("0x{:08x}", m.rest_of_header));
   } else {
     row(out, "  ", "rest of header", fmt::format("0x{:08x}", m.rest_of_header));
@@ -167,16 +322,27 @@ void icmp_rows(std::string& out, const IcmpMessage& m, const RenderOptions& opti
     }
   }
   if (m.address_mask) row(out, "  ", "address mask", fmt::format("{}", *m.address_mask));
+}
 
+// What follows the header: the quoted packet or the data, the notes, and
+// for ICMPv6 the checksum step by step.
+void icmp_body(std::string& out, const IcmpMessage& m, const RenderOptions& options) {
+  const Style& style = options.style;
+  const bool v6 = family_of(m.type) == wire::IpFamily::kIpv6;
   if (m.quoted) {
     out += '\n';
-    out += section("quoted datagram",
-                   fmt::format("{} bytes: the original IP header and the first 8 bytes of its data "
-                               "(RFC 792)",
-                               m.data.size()),
-                   style);
+    out += v6 ? section("quoted packet",
+                        fmt::format("{} bytes: as much of the invoking packet as fits in the "
+                                    "minimum IPv6 MTU (RFC 4443 3.1)",
+                                    m.data.size()),
+                        style)
+              : section("quoted datagram",
+                        fmt::format("{} bytes: the original IP header and the first 8 bytes of "
+                                    "its data (RFC 792)",
+                                    m.data.size()),
+                        style);
     quoted_rows(out, *m.quoted, style);
-  } else if (!m.data.empty() || m.type == 0 || m.type == 8) {
+  } else if (!m.data.empty() || is_echo_request(m.type) || is_echo_reply(m.type)) {
     out += '\n';
     out += section("data",
                    fmt::format("{} bytes{}", m.data.size(),
@@ -185,6 +351,15 @@ void icmp_rows(std::string& out, const IcmpMessage& m, const RenderOptions& opti
     out += render_bytes(m.data, "  ", options.everything);
   }
   for (const std::string& note : m.notes) out += fmt::format("  note: {}\n", note);
+  if (m.checksum_steps) {
+    out += '\n';
+    out += section("ICMPv6 checksum",
+                   "RFC 4443 2.3: the pseudo-header of RFC 8200 8.1, then the message, checksum "
+                   "field included",
+                   style);
+    out += checksum_body(*m.checksum_steps, options);
+    out += checksum_verdict(*m.checksum_steps, style);
+  }
 }
 
 std::string capture_line(const Capture& capture, std::size_t number, std::size_t size,
@@ -246,50 +421,18 @@ std::string render_checksum(std::span<const std::uint8_t> bytes, const ChecksumS
   const std::size_t n = steps.words.size();
   out += style.heading(
       fmt::format("RFC 1071 {} of {} bytes", verify ? "check" : "checksum", bytes.size()));
+  if (steps.pseudo_header) {
+    out += " after the IPv6 pseudo-header (RFC 8200 8.1, RFC 4443 2.3)";
+  }
   out += fmt::format(": {} 16-bit word{}{}\n\n", n, n == 1 ? "" : "s",
                      verify ? ", checksum field included" : "");
-  out += "  word  offset  bytes   value   running 32-bit sum\n";
-  const bool cut = !options.everything && n > kWordsShownInFull;
-  const std::size_t head = cut ? 24 : n;
-  const std::size_t tail = cut ? 8 : 0;
-  bool padded = false;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (cut && i == head) {
-      out += fmt::format("  ... {} more words (--all shows them) ...\n", n - head - tail);
-    }
-    if (cut && i >= head && i < n - tail) continue;
-    const ChecksumWord& w = steps.words[i];
-    const std::string pair =
-        w.padded ? fmt::format("{:02x} 00*", bytes[w.offset])
-                 : fmt::format("{:02x} {:02x} ", bytes[w.offset], bytes[w.offset + 1]);
-    padded = padded || w.padded;
-    out += fmt::format("  {:>4}  {:>6}  {}  {}  {}\n", i + 1, w.offset, pair, h16(w.value),
-                       h32(w.running));
-  }
-  if (padded) {
-    out += "  * an odd last byte is paired with a zero low byte (RFC 1071 4.1)\n";
-  }
-  out += '\n';
-  if (steps.folds.empty()) {
-    out += fmt::format("  no carry to fold: the sum {} already fits in 16 bits\n", h32(steps.sum));
-  } else {
-    out += "  fold each carry back into the low 16 bits (end-around carry):\n";
-    for (const CarryFold& f : steps.folds) out += fmt::format("    {}\n", fold_text(f));
-  }
-  out += fmt::format("  one's complement sum: {}\n", h16(steps.folded));
+  out += checksum_body(steps, options);
   if (!verify) {
     out += fmt::format("  checksum = ~{} = {}\n", h16(steps.folded),
                        style.heading(h16(steps.checksum)));
     return out;
   }
-  if (steps.verifies()) {
-    out += fmt::format("  {}: with its checksum included, the data sums to 0xffff (RFC 1071)\n",
-                       style.good("valid"));
-  } else {
-    out += fmt::format("  {}: the sum is {}, not 0xffff: the checksum field or the data is wrong\n",
-                       style.bad("INVALID"), h16(steps.folded));
-  }
-  return out;
+  return out + checksum_verdict(steps, style);
 }
 
 std::string render_incremental(const IncrementalUpdate& u, const RenderOptions& options,
@@ -369,63 +512,86 @@ std::string render_decoded(const DecodedPacket& p, const Capture& capture, std::
     out += section("link layer", p.link.summary, style);
   }
   out += '\n';
-  out += section("IPv4 header", fmt::format("{} bytes", p.ip.header_length), style);
-  ipv4_rows(out, "  ", p.ip, false, p.trailing_bytes, style);
+  if (const auto* v4 = p.ipv4()) {
+    out += section("IPv4 header", fmt::format("{} bytes", v4->header_length), style);
+    ipv4_rows(out, "  ", *v4, false, p.trailing_bytes, style);
+  } else {
+    out += section(
+        "IPv6 header",
+        fmt::format("{} bytes, and no header checksum (RFC 8200 3)", wire::kIpv6HeaderLength),
+        style);
+    ipv6_rows(out, "  ", *p.ipv6(), false, p.trailing_bytes);
+  }
   for (const std::string& note : p.notes) out += fmt::format("  note: {}\n", note);
   if (p.icmp) {
     out += '\n';
-    out += section("ICMP", fmt::format("{} bytes", p.icmp->length), style);
-    icmp_rows(out, *p.icmp, options);
+    out += section(icmp_name(p.family()), fmt::format("{} bytes", p.icmp->length), style);
+    icmp_header_rows(out, *p.icmp, style);
+    icmp_body(out, *p.icmp, options);
   }
   return out;
 }
 
-std::string render_reply(const ReplyExplanation& r, const Capture& capture, std::size_t number,
-                         const RenderOptions& options) {
-  const Style& style = options.style;
-  const IcmpMessage& req = *r.request.icmp;
-  std::string out = capture_line(capture, number, capture.bytes.size(), style);
-  out += fmt::format("  echo request {} > {}: id {}, seq {}, {} data bytes, checksum {}\n\n",
-                     r.request.ip.source, r.request.ip.destination, req.identifier.value_or(0),
-                     req.sequence.value_or(0), req.data.size(), h16(r.old_checksum));
+namespace {
 
-  out += section(
-      "pong's reply",
-      fmt::format("{} > {}: the addresses swapped (RFC 792)", r.reply_source, r.reply_destination),
-      style);
-  out += "  the one word that changes: ICMP bytes 0-1, type and code\n";
-  const auto type_code = [](std::uint16_t word) {
-    const auto type = static_cast<std::uint8_t>(word >> 8);
-    const auto code = static_cast<std::uint8_t>(word & 0xFF);
-    return fmt::format("type {} ({}), code {}", type, icmp_type_label(type), code);
-  };
-  out += fmt::format("    request  {:02x} {:02x}  m  = {}  {}\n", r.old_word >> 8,
-                     r.old_word & 0xFF, h16(r.old_word), type_code(r.old_word));
+// ICMPv6: why the one-word update is enough although the checksum also
+// covers the addresses.
+std::string pseudo_header_lines(const ReplyExplanation& r, const Style& style) {
+  const Ipv6Header& request = *r.request.ipv6();
+  std::string out =
+      section("the pseudo-header", "RFC 8200 8.1: the addresses are in the ICMPv6 checksum", style);
+  const std::size_t length = r.reply_icmp.size();
+  out += fmt::format("  request  {} > {}, {} bytes, next header 58: sums to {}\n", request.source,
+                     request.destination, length, h16(*r.request_pseudo_header_sum));
+  if (r.reply_source.is_unspecified()) {
+    out += fmt::format(
+        "  reply    from a unicast address of the receiving interface, which the kernel picks "
+        "(RFC 4443 4.2): {} went to a multicast group\n",
+        request.destination);
+    return out;
+  }
+  out += fmt::format("  reply    {} > {}, {} bytes, next header 58: sums to {}\n", r.reply_source,
+                     r.reply_destination, length, h16(*r.reply_pseudo_header_sum));
   out +=
-      fmt::format("    reply    {}  m' = {}  {}\n",
-                  style.changed(fmt::format("{:02x} {:02x}", r.new_word >> 8, r.new_word & 0xFF)),
-                  h16(r.new_word), type_code(r.new_word));
-  out +=
-      "  identifier, sequence number and data go back unchanged (RFC 792); then the checksum\n\n";
+      "  the reply swaps source and destination, which only reorders the words, and one's\n"
+      "  complement addition does not care about order (RFC 1071 2(A)): the pseudo-header adds\n"
+      "  the same to both checksums, so eqn. 3 over the one changed word holds for ICMPv6 too\n";
+  return out;
+}
 
-  out += section("new checksum", "computed two ways", style);
-  out += "  " + style.heading("1. full recomputation (RFC 1071)") +
-         fmt::format(" over the reply's {} bytes, checksum field set to 0:\n", r.reply_icmp.size());
+std::string full_recomputation_lines(const ReplyExplanation& r, const Style& style) {
+  const bool v6 = r.request.family() == wire::IpFamily::kIpv6;
+  std::string out = "  " + style.heading("1. full recomputation (RFC 1071)") +
+                    fmt::format(" over the reply's {}{} bytes, checksum field set to 0:\n",
+                                v6 ? "pseudo-header and its " : "", r.reply_icmp.size());
   out += fmt::format("      {} words sum to {}\n", r.full.words.size(), h32(r.full.sum));
   for (const CarryFold& f : r.full.folds) out += fmt::format("      fold   {}\n", fold_text(f));
   out += fmt::format("      checksum = ~{} = {}\n", h16(r.full.folded),
                      style.heading(h16(r.full.checksum)));
-  out += "      (every word: icmp-lab checksum with the reply ICMP message below, checksum 0000)\n";
-  out += "  " + style.heading("2. incremental update") +
-         " from the request's checksum HC and the changed word m -> m':\n";
-  out += render_incremental(r.incremental, options, "    ");
-  out += '\n';
+  if (v6) {
+    const Ipv6PseudoHeader& p = *r.full.pseudo_header;
+    out += fmt::format(
+        "      (every word: icmp-lab checksum --ipv6-src {} --ipv6-dst {} with the reply "
+        "ICMPv6 message below, checksum 0000)\n",
+        p.source, p.destination);
+  } else {
+    out +=
+        "      (every word: icmp-lab checksum with the reply ICMP message below, checksum "
+        "0000)\n";
+  }
+  return out;
+}
+
+std::string agreement_lines(const ReplyExplanation& r, const Style& style) {
+  std::string out;
   if (r.full.checksum == r.incremental.eqn3) {
     out += fmt::format(
         "  the recomputation and eqn. 3 agree: {}; pong writes {}, and the reply "
         "{}\n",
         h16(r.full.checksum), h16(r.new_checksum),
-        r.reply_verifies ? style.good("verifies") + " (it sums to 0xffff)"
+        r.reply_verifies ? style.good("verifies") +
+                               (r.full.pseudo_header ? " (with its pseudo-header it sums to 0xffff)"
+                                                     : " (it sums to 0xffff)")
                          : style.bad("does NOT verify"));
   } else {
     out += fmt::format(
@@ -436,13 +602,20 @@ std::string render_reply(const ReplyExplanation& r, const Capture& capture, std:
         h16(r.new_checksum),
         r.reply_verifies ? style.good("verifies") : style.bad("does NOT verify"));
   }
-  out += '\n';
-  out += render_rfc1624_example(rfc1624_example(), options);
-  out += '\n';
+  if (r.request.family() == wire::IpFamily::kIpv6) {
+    out += r.reply_source.is_unspecified()
+               ? "  the values above use the request's addresses: on a raw ICMPv6 socket the "
+                 "kernel computes the\n  checksum itself when pong sends (RFC 3542 3.1), over the "
+                 "pseudo-header with the source it picks\n"
+               : "  on a raw ICMPv6 socket the kernel computes the checksum itself when pong "
+                 "sends (RFC 3542 3.1),\n  over the same pseudo-header: the same value\n";
+  }
+  return out;
+}
 
-  out += section("reply ICMP message",
-                 fmt::format("{} bytes, changed bytes marked", r.reply_icmp.size()), style);
-  // 16 bytes a line; under a line with changed bytes, carets point at them.
+// 16 bytes a line; under a line with changed bytes, carets point at them.
+std::string marked_icmp_lines(const ReplyExplanation& r, const Style& style) {
+  std::string out;
   for (std::size_t start = 0; start < r.reply_icmp.size(); start += 16) {
     std::string hex = "  ";
     std::string carets = "  ";
@@ -464,9 +637,65 @@ std::string render_reply(const ReplyExplanation& r, const Capture& capture, std:
       out += carets + '\n';
     }
   }
-  out += section("reply datagram",
-                 "for icmp-lab decode: the request's IP header, addresses swapped (the kernel "
-                 "builds the real one)",
+  return out;
+}
+
+}  // namespace
+
+std::string render_reply(const ReplyExplanation& r, const Capture& capture, std::size_t number,
+                         const RenderOptions& options) {
+  const Style& style = options.style;
+  const IcmpMessage& req = *r.request.icmp;
+  const wire::IpFamily family = r.request.family();
+  const bool v6 = family == wire::IpFamily::kIpv6;
+  const std::string_view rfc = v6 ? "RFC 4443 4.2" : "RFC 792";
+  std::string out = capture_line(capture, number, capture.bytes.size(), style);
+  out += fmt::format("  echo request {} > {}: id {}, seq {}, {} data bytes, checksum {}\n\n",
+                     r.request.source(), r.request.destination(), req.identifier.value_or(0),
+                     req.sequence.value_or(0), req.data.size(), h16(r.old_checksum));
+
+  const std::string reply_source =
+      r.reply_source.is_unspecified() ? "(the kernel's choice)" : fmt::format("{}", r.reply_source);
+  out += section(
+      "pong's reply",
+      fmt::format("{} > {}: the addresses swapped ({})", reply_source, r.reply_destination, rfc),
+      style);
+  out +=
+      fmt::format("  the one word that changes: {} bytes 0-1, type and code\n", icmp_name(family));
+  const auto type_code = [family](std::uint16_t word) {
+    const IcmpType type = icmp_type_of(family, static_cast<std::uint8_t>(word >> 8));
+    return fmt::format("type {} ({}), code {}", icmp_type_number(type), icmp_type_label(type),
+                       word & 0xFF);
+  };
+  out += fmt::format("    request  {:02x} {:02x}  m  = {}  {}\n", r.old_word >> 8,
+                     r.old_word & 0xFF, h16(r.old_word), type_code(r.old_word));
+  out +=
+      fmt::format("    reply    {}  m' = {}  {}\n",
+                  style.changed(fmt::format("{:02x} {:02x}", r.new_word >> 8, r.new_word & 0xFF)),
+                  h16(r.new_word), type_code(r.new_word));
+  out += fmt::format(
+      "  identifier, sequence number and data go back unchanged ({}); then the checksum\n\n", rfc);
+  if (v6) out += pseudo_header_lines(r, style) + '\n';
+
+  out += section("new checksum", "computed two ways", style);
+  out += full_recomputation_lines(r, style);
+  out += "  " + style.heading("2. incremental update") +
+         " from the request's checksum HC and the changed word m -> m':\n";
+  out += render_incremental(r.incremental, options, "    ");
+  out += '\n';
+  out += agreement_lines(r, style);
+  out += '\n';
+  out += render_rfc1624_example(rfc1624_example(), options);
+  out += '\n';
+
+  out += section(fmt::format("reply {} message", icmp_name(family)),
+                 fmt::format("{} bytes, changed bytes marked", r.reply_icmp.size()), style);
+  out += marked_icmp_lines(r, style);
+  if (r.reply_datagram.empty()) return out;
+  out += section(v6 ? "reply packet" : "reply datagram",
+                 fmt::format("for icmp-lab decode: the request's {} header, addresses swapped (the "
+                             "kernel builds the real one)",
+                             v6 ? "IPv6" : "IP"),
                  style);
   std::string datagram = format_hex_groups(r.reply_datagram);
   out += "  ";
@@ -481,18 +710,25 @@ std::string render_reply(const ReplyExplanation& r, const Capture& capture, std:
 std::string render_crafted(const CraftedRequest& request, const CraftOptions& options,
                            bool icmp_only, bool hex_only, bool sending) {
   std::string out;
+  const bool v6 = request.family == wire::IpFamily::kIpv6;
   if (!hex_only) {
+    const std::string_view correct = v6 ? "correct, pseudo-header included" : "correct";
     std::string checksum_text =
         request.checksum_valid
-            ? fmt::format("checksum {} (correct)", h16(request.checksum))
+            ? fmt::format("checksum {} ({})", h16(request.checksum), correct)
             : fmt::format("checksum {} (deliberately wrong; the right one is {})",
                           h16(request.checksum), h16(request.correct_checksum));
     const std::string route = sending ? fmt::format("to {}", options.destination)
                                       : fmt::format("{} > {}", options.source, options.destination);
-    out += fmt::format("# ICMP echo request {}: id {}, seq {}, {} data bytes{}, {}{}\n", route,
-                       options.identifier, options.sequence, options.data.size(),
-                       options.data.empty() ? "" : " " + describe_data(options.data), checksum_text,
-                       icmp_only && !sending ? "; the ICMP message only" : "");
+    const std::string_view only =
+        !icmp_only || sending
+            ? ""
+            : (v6 ? "; the ICMPv6 message only (its checksum also covers the pseudo-header)"
+                  : "; the ICMP message only");
+    out += fmt::format(
+        "# {} echo request {}: id {}, seq {}, {} data bytes{}, {}{}\n", icmp_name(request.family),
+        route, options.identifier, options.sequence, options.data.size(),
+        options.data.empty() ? "" : " " + describe_data(options.data), checksum_text, only);
   }
   out += format_hex_groups(icmp_only ? request.icmp() : request.datagram) + '\n';
   return out;

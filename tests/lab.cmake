@@ -1,4 +1,4 @@
-# icmp-lab (issue 5), included by tests/CMakeLists.txt.
+# icmp-lab (issues 5 and 8), included by tests/CMakeLists.txt.
 #
 # Unit tests, one per lab module (label unit).
 foreach(module hex_input link_layer checksum_steps incremental decode reply craft render)

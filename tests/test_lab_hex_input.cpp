@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "packets.hpp"
+#include "test_lab_captures.hpp"
 
 namespace pong::lab {
 namespace {
@@ -190,6 +191,22 @@ TEST(ParseCaptures, SeveralPacketsInOnePaste) {
   captures = parse_captures(std::string(kWireshark) + std::string(kWireshark));
   ASSERT_TRUE(captures);
   EXPECT_EQ(captures->size(), 2u);
+}
+
+TEST(ParseCaptures, APing6AsTcpdumpXxAndXPrintedIt) {
+  auto captures = parse_captures(test::kPing6TcpdumpXx);
+  ASSERT_TRUE(captures) << captures.error().message;
+  ASSERT_EQ(captures->size(), 2u);
+  EXPECT_EQ((*captures)[0].bytes, test::ping6_request_frame());
+  EXPECT_EQ((*captures)[0].format, InputFormat::kDump);
+  EXPECT_NE((*captures)[0].caption.find("ICMP6, echo request, id 18437"), std::string::npos);
+  EXPECT_EQ((*captures)[1].bytes.size(), 118u);
+
+  captures = parse_captures(test::kPing6TcpdumpX);
+  ASSERT_TRUE(captures) << captures.error().message;
+  ASSERT_EQ(captures->size(), 2u);
+  EXPECT_EQ((*captures)[0].bytes, test::ping6_request());
+  EXPECT_EQ((*captures)[1].bytes, test::ping6_reply());
 }
 
 TEST(ParseCaptures, OneLineDumpsFindTheirAsciiColumnByContent) {

@@ -1,4 +1,5 @@
-// Where the IPv4 header starts: no link layer, Ethernet, 802.1Q, cooked.
+// Where the IP header starts, and which IP it is: no link layer, Ethernet,
+// 802.1Q, cooked; IPv4 and IPv6.
 #include "link_layer.hpp"
 
 #include <gtest/gtest.h>
@@ -6,6 +7,7 @@
 #include <vector>
 
 #include "packets.hpp"
+#include "test_lab_captures.hpp"
 
 namespace pong::lab {
 namespace {
@@ -16,18 +18,19 @@ std::vector<std::uint8_t> prefixed(std::vector<std::uint8_t> header) {
   return header;
 }
 
-TEST(FindIpv4Header, NoLinkLayer) {
-  const auto r = find_ipv4_header(test::captured_request());
+TEST(FindIpHeader, NoLinkLayer) {
+  const auto r = find_ip_header(test::captured_request());
   ASSERT_TRUE(r);
   EXPECT_EQ(r->kind, LinkKind::kNone);
+  EXPECT_EQ(r->family, wire::IpFamily::kIpv4);
   EXPECT_EQ(r->length, 0u);
   EXPECT_EQ(r->summary, "");
 }
 
-TEST(FindIpv4Header, EthernetAsTcpdumpXxPrintsIt) {
+TEST(FindIpHeader, EthernetAsTcpdumpXxPrintsIt) {
   const auto frame = prefixed(
       {0x02, 0x42, 0xac, 0x16, 0x00, 0x03, 0x02, 0x42, 0xac, 0x16, 0x00, 0x02, 0x08, 0x00});
-  const auto r = find_ipv4_header(frame);
+  const auto r = find_ip_header(frame);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->kind, LinkKind::kEthernet);
   EXPECT_EQ(r->length, 14u);
@@ -36,26 +39,26 @@ TEST(FindIpv4Header, EthernetAsTcpdumpXxPrintsIt) {
             "type 0x0800 (IPv4)");
 }
 
-TEST(FindIpv4Header, EthernetWithAVlanTag) {
+TEST(FindIpHeader, EthernetWithAVlanTag) {
   const auto frame =
       prefixed({0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0x81, 0x00, 0x00, 0x64, 0x08, 0x00});
-  const auto r = find_ipv4_header(frame);
+  const auto r = find_ip_header(frame);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->kind, LinkKind::kEthernetVlan);
   EXPECT_EQ(r->length, 18u);
   EXPECT_NE(r->summary.find("VLAN 100"), std::string::npos);
 }
 
-TEST(FindIpv4Header, LinuxCookedV1AndV2AsTcpdumpDashIAnyWritesThem) {
+TEST(FindIpHeader, LinuxCookedV1AndV2AsTcpdumpDashIAnyWritesThem) {
   // tcpdump -i any -y LINUX_SLL: packet type 0, ARPHRD_LOOPBACK, 6-byte address.
-  auto r = find_ipv4_header(
+  auto r = find_ip_header(
       prefixed({0x00, 0x00, 0x03, 0x04, 0x00, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00}));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->kind, LinkKind::kLinuxCooked);
   EXPECT_EQ(r->length, 16u);
   // tcpdump 4.99 -i any: LINUX_SLL2, interface index 1.
-  r = find_ipv4_header(prefixed({0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x04,
-                                 0x00, 0x06, 0,    0,    0,    0,    0,    0,    0,    0}));
+  r = find_ip_header(prefixed({0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x03, 0x04,
+                               0x00, 0x06, 0,    0,    0,    0,    0,    0,    0,    0}));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->kind, LinkKind::kLinuxCooked2);
   EXPECT_EQ(r->length, 20u);
@@ -64,48 +67,111 @@ TEST(FindIpv4Header, LinuxCookedV1AndV2AsTcpdumpDashIAnyWritesThem) {
             "this host, type 0x0800 (IPv4)");
 }
 
-TEST(FindIpv4Header, ATruncatedEthernetFrameStillPointsAtItsIpHeader) {
+TEST(FindIpHeader, ATruncatedEthernetFrameStillPointsAtItsIpHeader) {
   auto frame = prefixed({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00});
   frame.resize(14 + 13);
-  const auto r = find_ipv4_header(frame);
+  const auto r = find_ip_header(frame);
   ASSERT_TRUE(r);
   EXPECT_EQ(r->kind, LinkKind::kEthernet);
 }
 
-TEST(FindIpv4Header, SaysWhatAFrameIsWhenItIsNotIpv4) {
-  std::vector<std::uint8_t> ipv6(40, 0);
-  ipv6[0] = 0x60;
-  auto r = find_ipv4_header(ipv6);
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, LabErrorKind::kNotIpv4);
-  EXPECT_EQ(r.error().message,
-            "this is an IPv6 packet (version 6 in the first byte): icmp-lab decodes IPv4 only");
-
+TEST(FindIpHeader, SaysWhatAFrameIsWhenItIsNotIp) {
   std::vector<std::uint8_t> arp(42, 0);
   arp[12] = 0x08;
   arp[13] = 0x06;
-  r = find_ipv4_header(arp);
+  auto r = find_ip_header(arp);
   ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, LabErrorKind::kNoIpHeader);
   EXPECT_EQ(r.error().message,
             "this looks like an Ethernet frame carrying ARP (type 0x0806 at offset 12): icmp-lab "
-            "decodes IPv4 only");
+            "decodes IPv4 and IPv6");
 
-  r = find_ipv4_header(std::vector<std::uint8_t>{0x12, 0x34, 0x56});
+  r = find_ip_header(std::vector<std::uint8_t>{0x12, 0x34, 0x56});
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().kind, LabErrorKind::kNoIpv4);
+  EXPECT_EQ(r.error().kind, LabErrorKind::kNoIpHeader);
   EXPECT_EQ(r.error().message,
-            "cannot find an IPv4 header: the first byte is 0x12, not 0x45-0x4f, and no Ethernet "
-            "or Linux cooked header says IPv4 (type 0x0800)");
+            "cannot find an IP header: the first byte is 0x12, neither 0x45-0x4f (IPv4) nor "
+            "0x60-0x6f (IPv6), and no Ethernet or Linux cooked header says IPv4 (type 0x0800) or "
+            "IPv6 (type 0x86dd)");
 
-  r = find_ipv4_header(std::vector<std::uint8_t>{});
+  r = find_ip_header(std::vector<std::uint8_t>{});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().kind, LabErrorKind::kEmptyInput);
 }
 
-TEST(FindIpv4Header, TruncationAtEveryLengthNeverReadsPastTheEnd) {
+TEST(FindIpHeader, AnIpv6PacketWithoutALinkLayer) {
+  const auto r = find_ip_header(test::ping6_request());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->kind, LinkKind::kNone);
+  EXPECT_EQ(r->family, wire::IpFamily::kIpv6);
+  EXPECT_EQ(r->length, 0u);
+}
+
+// The captured request as tcpdump -xx printed it: EtherType 0x86dd.
+TEST(FindIpHeader, EthernetWithEtherType86ddIsIpv6) {
+  const auto r = find_ip_header(test::ping6_request_frame());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->kind, LinkKind::kEthernet);
+  EXPECT_EQ(r->family, wire::IpFamily::kIpv6);
+  EXPECT_EQ(r->length, 14u);
+  EXPECT_EQ(r->summary,
+            "Ethernet II, 14 bytes: destination f6:af:b6:6a:51:48, source a6:96:a2:85:fa:60, "
+            "type 0x86dd (IPv6)");
+}
+
+TEST(FindIpHeader, Ipv6BehindAVlanTagAndTheCookedHeaders) {
+  const auto packet = test::ping6_request();
+  const auto behind = [&](std::vector<std::uint8_t> header) {
+    header.insert(header.end(), packet.begin(), packet.end());
+    return find_ip_header(header);
+  };
+  auto r = behind({0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 2, 0x81, 0x00, 0x00, 0x64, 0x86, 0xdd});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->kind, LinkKind::kEthernetVlan);
+  EXPECT_EQ(r->family, wire::IpFamily::kIpv6);
+  r = behind({0x00, 0x00, 0x03, 0x04, 0x00, 0x06, 0, 0, 0, 0, 0, 0, 0, 0, 0x86, 0xdd});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->kind, LinkKind::kLinuxCooked);
+  EXPECT_EQ(r->family, wire::IpFamily::kIpv6);
+  EXPECT_EQ(r->summary,
+            "Linux cooked header (tcpdump -i any), 16 bytes: packet to this host, type 0x86dd "
+            "(IPv6)");
+  r = behind({0x86, 0xdd, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0x04,
+              0x00, 0x06, 0,    0,    0,    0,    0,    0,    0,    0});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->kind, LinkKind::kLinuxCooked2);
+  EXPECT_EQ(r->family, wire::IpFamily::kIpv6);
+}
+
+// A MAC address may start with a 6 (0x62: locally administered unicast),
+// so the frame's first byte looks like an IPv6 version. Its payload length
+// would then come from the MAC address too, and not end where the frame
+// does: the EtherType, which does, wins.
+TEST(FindIpHeader, AnEthernetFrameStartingWithSixIsStillEthernet) {
+  auto frame = test::ping6_request_frame();
+  frame[0] = 0x62;
+  frame[4] = 0x00;  // bytes 4-5 as a payload length: 0x0000, which fits
+  frame[5] = 0x00;
+  const auto r = find_ip_header(frame);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->kind, LinkKind::kEthernet);
+  EXPECT_EQ(r->family, wire::IpFamily::kIpv6);
+}
+
+TEST(FindIpHeader, AnIpv4FrameWhoseHeaderSaysSixStillPointsAtIt) {
+  // The EtherType says IPv4; decoding then says what is wrong there.
+  auto frame = prefixed({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00});
+  frame[14] = 0x65;
+  const auto r = find_ip_header(frame);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->kind, LinkKind::kEthernet);
+  EXPECT_EQ(r->family, wire::IpFamily::kIpv4);
+}
+
+TEST(FindIpHeader, TruncationAtEveryLengthNeverReadsPastTheEnd) {
   const auto frame = prefixed({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x08, 0x00});
   for (std::size_t n = 0; n <= frame.size(); ++n) {
-    const auto r = find_ipv4_header(std::span(frame).first(n));
+    const auto r = find_ip_header(std::span(frame).first(n));
     if (!r) {
       EXPECT_FALSE(r.error().message.empty());
       continue;
@@ -113,6 +179,21 @@ TEST(FindIpv4Header, TruncationAtEveryLengthNeverReadsPastTheEnd) {
     // From the byte after the EtherType on, the frame reads as Ethernet.
     EXPECT_GE(n, 14u);
     EXPECT_EQ(r->kind, LinkKind::kEthernet) << n;
+  }
+}
+
+TEST(FindIpHeader, Ipv6TruncationAtEveryLengthNeverReadsPastTheEnd) {
+  const auto frame = test::ping6_request_frame();
+  for (std::size_t n = 0; n <= frame.size(); ++n) {
+    const auto r = find_ip_header(std::span(frame).first(n));
+    if (!r) {
+      EXPECT_FALSE(r.error().message.empty()) << n;
+      EXPECT_LT(n, 14u) << n;
+      continue;
+    }
+    EXPECT_GE(n, 14u) << n;
+    EXPECT_EQ(r->kind, LinkKind::kEthernet) << n;
+    EXPECT_EQ(r->family, wire::IpFamily::kIpv6) << n;
   }
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "packets.hpp"
+#include "test_lab_captures.hpp"
 
 namespace pong::lab {
 namespace {
@@ -185,6 +186,155 @@ TEST(RenderCrafted, ACommentLineThenHexThatDecodeReads) {
   ASSERT_TRUE(captures);
   EXPECT_EQ((*captures)[0].bytes, r->datagram);
   EXPECT_EQ(render_crafted(*r, options, true, true), format_hex_groups(r->icmp()) + "\n");
+}
+
+// ---- IPv6 -------------------------------------------------------------------
+
+TEST(RenderDecodedIpv6, EveryHeaderFieldAndBothFormsOfEachAddress) {
+  const auto bytes = test::ping6_request_frame();
+  const auto packet = decode_packet(bytes);
+  ASSERT_TRUE(packet);
+  const std::string out = render_decoded(*packet, capture_of(bytes), 1, kPlain);
+  for (const std::string_view line : {
+           "link layer          Ethernet II, 14 bytes: destination f6:af:b6:6a:51:48, source "
+           "a6:96:a2:85:fa:60, type 0x86dd (IPv6)\n",
+           "IPv6 header         40 bytes, and no header checksum (RFC 8200 3)\n",
+           "  version           6\n",
+           "  traffic class     0x00          DSCP 0, ECN 0\n",
+           "  flow label        0x61f06       the sender's choice per flow (RFC 6437)\n",
+           "  payload length    64            bytes after this header\n",
+           "  next header       58            ICMPv6\n",
+           "  hop limit         64\n",
+           "  source            fd00:172:22::2  compressed (RFC 5952)\n",
+           "                    fd00:0172:0022:0000:0000:0000:0000:0002  in full (RFC 4291 2.2)\n",
+           "  destination       fd00:172:22::3  compressed (RFC 5952)\n",
+           "                    fd00:0172:0022:0000:0000:0000:0000:0003  in full (RFC 4291 2.2)\n",
+           "ICMPv6              64 bytes\n",
+           "  type              128           echo request\n",
+           "  checksum          0x41e8        valid: with the pseudo-header, the message sums to "
+           "0xffff\n",
+           "  identifier        18437         0x4805\n",
+       }) {
+    EXPECT_TRUE(contains(out, line)) << line << "\n" << out;
+  }
+  // Every field row puts its value at column 20, as for IPv4.
+  for (const std::string& line : lines_of(out)) {
+    if (line.size() < 21 || line.substr(0, 2) != "  " || line[2] == ' ' ||
+        contains(line, "note:")) {
+      continue;
+    }
+    if (line.substr(2, 4) == "0000" || line.substr(2, 2) == "00" || line.substr(2, 2) == "0x" ||
+        contains(line, "pseudo-header") || contains(line, "the ICMPv6 message") ||
+        contains(line, "word  offset") || contains(line, "fold each carry") ||
+        contains(line, "one's complement sum") || contains(line, "valid:")) {
+      continue;
+    }
+    EXPECT_EQ(line[19], ' ') << line;
+    EXPECT_NE(line[20], ' ') << line;
+  }
+}
+
+// decode works the ICMPv6 checksum through, pseudo-header first.
+TEST(RenderDecodedIpv6, ThePseudoHeaderChecksumStepByStep) {
+  const auto bytes = test::ping6_request();
+  const auto packet = decode_packet(bytes);
+  ASSERT_TRUE(packet);
+  const std::string out = render_decoded(*packet, capture_of(bytes), 1, kPlain);
+  for (const std::string_view line : {
+           "ICMPv6 checksum     RFC 4443 2.3: the pseudo-header of RFC 8200 8.1, then the message",
+           "  pseudo-header, source address: fd00:172:22::2\n"
+           "     1       0  fd 00   0xfd00  0x0000fd00\n",
+           "  pseudo-header, destination address: fd00:172:22::3\n"
+           "     9      16  fd 00   0xfd00  0x0001fb96\n",
+           "  pseudo-header, upper-layer packet length (32 bits): 64\n"
+           "    17      32  00 00   0x0000  0x0001fd2d\n"
+           "    18      34  00 40   0x0040  0x0001fd6d\n",
+           "  pseudo-header, 24 zero bits, then the next header: 58 (ICMPv6)\n"
+           "    19      36  00 00   0x0000  0x0001fd6d\n"
+           "    20      38  00 3a   0x003a  0x0001fda7\n",
+           "  (the pseudo-header alone: 0x0001fda7, folded 0xfda8)\n"
+           "  the ICMPv6 message: 64 bytes\n"
+           "    21       0  80 00   0x8000  0x00027da7\n"
+           "    22       2  41 e8   0x41e8  0x0002bf8f\n",
+           "    52      62  36 37   0x3637  0x0006fff9\n",
+           "    0x0006fff9 -> 0xfff9 + 0x0006 = 0xffff\n",
+           "  valid: with its checksum included, the pseudo-header and the data sum to 0xffff",
+       }) {
+    EXPECT_TRUE(contains(out, line)) << line << "\n" << out;
+  }
+}
+
+TEST(RenderChecksumIpv6, ThePartsAreNamedAndTheChecksumIs41e8) {
+  auto message = test::ping6_request();
+  message.erase(message.begin(), message.begin() + 40);
+  message[2] = message[3] = 0;
+  const auto p = decode_packet(test::ping6_request())->icmp->pseudo_header;
+  ASSERT_TRUE(p);
+  const std::string out = render_checksum(message, explain_checksum(message, *p), false, kPlain);
+  EXPECT_TRUE(contains(out,
+                       "RFC 1071 checksum of 64 bytes after the IPv6 pseudo-header (RFC 8200 8.1, "
+                       "RFC 4443 2.3): 52 16-bit words\n"))
+      << out;
+  EXPECT_TRUE(contains(out, "    0x0006be11 -> 0xbe11 + 0x0006 = 0xbe17\n")) << out;
+  EXPECT_TRUE(contains(out, "  checksum = ~0xbe17 = 0x41e8\n")) << out;
+  // Long messages keep every pseudo-header word and cut the message's.
+  std::vector<std::uint8_t> big(400, 0x01);
+  const std::string cut = render_checksum(big, explain_checksum(big, *p), false, kPlain);
+  EXPECT_TRUE(contains(cut, "    20      38  00 3a ")) << cut;
+  EXPECT_TRUE(contains(cut, "  ... 168 more words (--all shows them) ...\n")) << cut;
+}
+
+TEST(RenderReplyIpv6, WhyThePseudoHeaderDoesNotChangeTheUpdate) {
+  const auto r = explain_reply(test::ping6_request());
+  ASSERT_TRUE(r);
+  const std::string out = render_reply(*r, capture_of(test::ping6_request()), 1, kPlain);
+  for (const std::string_view line : {
+           "pong's reply        fd00:172:22::3 > fd00:172:22::2: the addresses swapped (RFC 4443 "
+           "4.2)\n",
+           "    request  80 00  m  = 0x8000  type 128 (echo request), code 0\n",
+           "    reply    81 00  m' = 0x8100  type 129 (echo reply), code 0\n",
+           "  request  fd00:172:22::2 > fd00:172:22::3, 64 bytes, next header 58: sums to 0xfda8\n",
+           "  reply    fd00:172:22::3 > fd00:172:22::2, 64 bytes, next header 58: sums to 0xfda8\n",
+           "(RFC 1071 2(A))",
+           "      52 words sum to 0x0006bf11\n",
+           "      checksum = ~0xbf17 = 0x40e8\n",
+           "          HC'  = ~0xbf17 = 0x40e8\n",
+           "the recomputation and eqn. 3 agree: 0x40e8; pong writes 0x40e8, and the reply "
+           "verifies (with its pseudo-header it sums to 0xffff)\n",
+           "icmp-lab checksum --ipv6-src fd00:172:22::3 --ipv6-dst fd00:172:22::2",
+           "reply ICMPv6 message  64 bytes, changed bytes marked\n"
+           "  8100 40e8 4805 0001 b79f 0f6b 0000 0000\n"
+           "  ^^   ^^\n",
+           "reply packet        for icmp-lab decode: the request's IPv6 header, addresses swapped",
+           "  6006 1f06 0040 3a40 fd00 0172 0022 0000\n"
+           "  0000 0000 0000 0003 fd00 0172 0022 0000\n",
+       }) {
+    EXPECT_TRUE(contains(out, line)) << line << "\n" << out;
+  }
+}
+
+TEST(RenderCraftedIpv6, SaysThePseudoHeaderIsInTheChecksum) {
+  CraftOptions options;
+  options.source = kLabClientIpv6;
+  options.destination = kLabServerIpv6;
+  options.identifier = 1;
+  options.sequence = 1;
+  options.data = {'h', 'i'};
+  const auto r = craft_echo_request(options);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(render_crafted(*r, options, false, false),
+            "# ICMPv6 echo request fd00:172:22::2 > fd00:172:22::3: id 1, seq 1, 2 data bytes "
+            "\"hi\", checksum 0x1a21 (correct, pseudo-header included)\n"
+            "6000 0000 000a 3a40 fd00 0172 0022 0000\n"
+            "0000 0000 0000 0002 fd00 0172 0022 0000\n"
+            "0000 0000 0000 0003 8000 1a21 0001 0001\n"
+            "6869\n");
+  EXPECT_TRUE(contains(render_crafted(*r, options, true, false),
+                       "; the ICMPv6 message only (its checksum also covers the pseudo-header)\n"
+                       "8000 1a21 0001 0001 6869\n"));
+  const auto captures = parse_captures(render_crafted(*r, options, false, false));
+  ASSERT_TRUE(captures);
+  EXPECT_EQ((*captures)[0].bytes, r->datagram);
 }
 
 }  // namespace

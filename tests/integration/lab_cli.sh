@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Hex given as separate words, as a student types it, is split on purpose.
 # shellcheck disable=SC2086,SC2046
-# icmp-lab's command line against good and bad input (issue 5): the RFC
-# numbers, the captured request in every paste format, and for every class
+# icmp-lab's command line against good and bad input (issues 5 and 8): the
+# RFC numbers, the captured IPv4 request in every paste format, a captured
+# ping -6 with its pseudo-header checksum, and for every class
 # of malformed input its one-line message and exit status 2, never a crash.
 # Needs no namespace and no privilege (the CAP_NET_RAW check drops it when
 # run as root), so ctest labels it "unit" too and runs it in the
@@ -84,6 +85,63 @@ TCPDUMP_XX=$'\t0x0000:  0000 0000 0000 0000 0000 0000 0800 4500
 \t0x0040:  1617 1819 1a1b 1c1d 1e1f 2021 2223 2425
 \t0x0050:  2627 2829 2a2b 2c2d 2e2f 3031 3233 3435
 \t0x0060:  3637'
+
+# A real ping -6 between two namespaces, answered by pong (the capture of
+# tests/test_lab_captures.hpp): tcpdump -xx (Ethernet, EtherType 0x86dd)
+# and tcpdump -X of the same request and reply.
+PING6_XX=$'04:33:59.887458 IP6 fd00:172:22::2 > fd00:172:22::3: ICMP6, echo request, id 18437, seq 1, length 64
+\t0x0000:  f6af b66a 5148 a696 a285 fa60 86dd 6006
+\t0x0010:  1f06 0040 3a40 fd00 0172 0022 0000 0000
+\t0x0020:  0000 0000 0002 fd00 0172 0022 0000 0000
+\t0x0030:  0000 0000 0003 8000 41e8 4805 0001 b79f
+\t0x0040:  0f6b 0000 0000 658a 0d00 0000 0000 1011
+\t0x0050:  1213 1415 1617 1819 1a1b 1c1d 1e1f 2021
+\t0x0060:  2223 2425 2627 2829 2a2b 2c2d 2e2f 3031
+\t0x0070:  3233 3435 3637
+04:33:59.887640 IP6 fd00:172:22::3 > fd00:172:22::2: ICMP6, echo reply, id 18437, seq 1, length 64
+\t0x0000:  a696 a285 fa60 f6af b66a 5148 86dd 6004
+\t0x0010:  f61c 0040 3a40 fd00 0172 0022 0000 0000
+\t0x0020:  0000 0000 0003 fd00 0172 0022 0000 0000
+\t0x0030:  0000 0000 0002 8100 40e8 4805 0001 b79f
+\t0x0040:  0f6b 0000 0000 658a 0d00 0000 0000 1011
+\t0x0050:  1213 1415 1617 1819 1a1b 1c1d 1e1f 2021
+\t0x0060:  2223 2425 2627 2829 2a2b 2c2d 2e2f 3031
+\t0x0070:  3233 3435 3637'
+PING6_X=$'04:33:59.887457 IP6 fd00:172:22::2 > fd00:172:22::3: ICMP6, echo request, id 18437, seq 1, length 64
+\t0x0000:  6006 1f06 0040 3a40 fd00 0172 0022 0000  `....@:@...r."..
+\t0x0010:  0000 0000 0000 0002 fd00 0172 0022 0000  ...........r."..
+\t0x0020:  0000 0000 0000 0003 8000 41e8 4805 0001  ..........A.H...
+\t0x0030:  b79f 0f6b 0000 0000 658a 0d00 0000 0000  ...k....e.......
+\t0x0040:  1011 1213 1415 1617 1819 1a1b 1c1d 1e1f  ................
+\t0x0050:  2021 2223 2425 2627 2829 2a2b 2c2d 2e2f  .!"#$%&\'()*+,-./
+\t0x0060:  3031 3233 3435 3637                      01234567
+04:33:59.887640 IP6 fd00:172:22::3 > fd00:172:22::2: ICMP6, echo reply, id 18437, seq 1, length 64
+\t0x0000:  6004 f61c 0040 3a40 fd00 0172 0022 0000  `....@:@...r."..
+\t0x0010:  0000 0000 0000 0003 fd00 0172 0022 0000  ...........r."..
+\t0x0020:  0000 0000 0000 0002 8100 40e8 4805 0001  ..........@.H...
+\t0x0030:  b79f 0f6b 0000 0000 658a 0d00 0000 0000  ...k....e.......
+\t0x0040:  1011 1213 1415 1617 1819 1a1b 1c1d 1e1f  ................
+\t0x0050:  2021 2223 2425 2627 2829 2a2b 2c2d 2e2f  .!"#$%&\'()*+,-./
+\t0x0060:  3031 3233 3435 3637                      01234567'
+# The same request frame as Wireshark's "Copy as Hex Dump" and xxd print it.
+PING6_WIRESHARK=$'0000   f6 af b6 6a 51 48 a6 96 a2 85 fa 60 86 dd 60 06   ...jQH.....`..`.
+0010   1f 06 00 40 3a 40 fd 00 01 72 00 22 00 00 00 00   ...@:@...r."....
+0020   00 00 00 00 00 02 fd 00 01 72 00 22 00 00 00 00   .........r."....
+0030   00 00 00 00 00 03 80 00 41 e8 48 05 00 01 b7 9f   ........A.H.....
+0040   0f 6b 00 00 00 00 65 8a 0d 00 00 00 00 00 10 11   .k....e.........
+0050   12 13 14 15 16 17 18 19 1a 1b 1c 1d 1e 1f 20 21   .............. !
+0060   22 23 24 25 26 27 28 29 2a 2b 2c 2d 2e 2f 30 31   "#$%&\'()*+,-./01
+0070   32 33 34 35 36 37                                 234567'
+PING6_XXD=$'00000000: f6af b66a 5148 a696 a285 fa60 86dd 6006  ...jQH.....`..`.
+00000010: 1f06 0040 3a40 fd00 0172 0022 0000 0000  ...@:@...r."....
+00000020: 0000 0000 0002 fd00 0172 0022 0000 0000  .........r."....
+00000030: 0000 0000 0003 8000 41e8 4805 0001 b79f  ........A.H.....
+00000040: 0f6b 0000 0000 658a 0d00 0000 0000 1011  .k....e.........
+00000050: 1213 1415 1617 1819 1a1b 1c1d 1e1f 2021  .............. !
+00000060: 2223 2425 2627 2829 2a2b 2c2d 2e2f 3031  "#$%&\'()*+,-./01
+00000070: 3233 3435 3637                           234567'
+PING6_REQUEST="6006 1f06 0040 3a40 fd00 0172 0022 0000 0000 0000 0000 0002 fd00 0172 0022 0000 0000 0000 0000 0003 8000 41e8 4805 0001 b79f 0f6b 0000 0000 658a 0d00 0000 0000 1011 1213 1415 1617 1819 1a1b 1c1d 1e1f 2021 2223 2425 2627 2829 2a2b 2c2d 2e2f 3031 3233 3435 3637"
+PING6_MESSAGE=${PING6_REQUEST:100}
 
 # The fields of the captured request, as decode prints them.
 request_fields() {
@@ -237,6 +295,108 @@ ok
 lab 0 checksum --verify $("$LAB" craft --icmp-only --hex-only --data 'any text at all')
 out_has "  valid"
 
+echo "== IPv6: decode a real ping -6, from tcpdump -xx and -X, Wireshark and xxd, every header field"
+ping6_fields() {
+  out_has "IPv6 header         40 bytes, and no header checksum (RFC 8200 3)"
+  out_has "  version           6"
+  out_has "  traffic class     0x00          DSCP 0, ECN 0"
+  out_has "  flow label        0x61f06       the sender's choice per flow (RFC 6437)"
+  out_has "  payload length    64            bytes after this header"
+  out_has "  next header       58            ICMPv6"
+  out_has "  hop limit         64"
+  out_has "  source            fd00:172:22::2  compressed (RFC 5952)"
+  out_has "                    fd00:0172:0022:0000:0000:0000:0000:0002  in full (RFC 4291 2.2)"
+  out_has "  destination       fd00:172:22::3  compressed (RFC 5952)"
+  out_has "                    fd00:0172:0022:0000:0000:0000:0000:0003  in full (RFC 4291 2.2)"
+  out_has "  type              128           echo request"
+  out_has "  checksum          0x41e8        valid: with the pseudo-header, the message sums to 0xffff"
+  out_has "  identifier        18437         0x4805"
+  out_has "  sequence number   1             0x0001"
+  out_has "  type              129           echo reply"
+  out_has "  checksum          0x40e8        valid: with the pseudo-header, the message sums to 0xffff"
+  out_has "  pseudo-header, source address: fd00:172:22::2"
+  out_has "  pseudo-header, upper-layer packet length (32 bits): 64"
+  out_has "  pseudo-header, 24 zero bits, then the next header: 58 (ICMPv6)"
+  out_has "  (the pseudo-header alone: 0x0001fda7, folded 0xfda8)"
+  out_has "  valid: with its checksum included, the pseudo-header and the data sum to 0xffff (RFC 1071)"
+  out_lacks "INVALID"
+}
+printf '%s\n' "$PING6_XX" | input
+lab 0 decode
+ping6_fields
+out_has "link layer          Ethernet II, 14 bytes: destination f6:af:b6:6a:51:48, source a6:96:a2:85:fa:60, type 0x86dd (IPv6)"
+out_has "packet 2: 118 bytes of a dump with offsets, from line 11"
+printf '%s\n' "$PING6_X" | input
+lab 0 decode
+ping6_fields
+out_lacks "link layer"
+lab 0 decode $PING6_REQUEST
+out_has "  flow label        0x61f06"
+for paste in "$PING6_WIRESHARK" "$PING6_XXD"; do
+  printf '%s\n' "$paste" | input
+  lab 0 decode
+  out_has "type 0x86dd (IPv6)"
+  out_has "  flow label        0x61f06       the sender's choice per flow (RFC 6437)"
+  out_has "                    fd00:0172:0022:0000:0000:0000:0000:0003  in full (RFC 4291 2.2)"
+  out_has "  checksum          0x41e8        valid: with the pseudo-header, the message sums to 0xffff"
+done
+
+echo "== IPv6: checksum with the pseudo-header, and without it"
+lab 0 checksum --ipv6-src fd00:172:22::2 --ipv6-dst fd00:172:22::3 ${PING6_MESSAGE/41e8/0000}
+out_has "RFC 1071 checksum of 64 bytes after the IPv6 pseudo-header (RFC 8200 8.1, RFC 4443 2.3): 52 16-bit words"
+out_has "    20      38  00 3a   0x003a  0x0001fda7"
+out_has "    0x0006be11 -> 0xbe11 + 0x0006 = 0xbe17"
+out_has "  checksum = ~0xbe17 = 0x41e8"
+lab 0 checksum --verify --ipv6-src fd00:172:22::2 --ipv6-dst fd00:172:22::3 $PING6_MESSAGE
+out_has "  valid: with its checksum included, the pseudo-header and the data sum to 0xffff"
+lab 1 checksum --verify $PING6_MESSAGE
+out_has "  INVALID: the sum is 0x0257, not 0xffff"
+# Swapped addresses: the same sum (RFC 1071 2(A)).
+lab 0 checksum --verify --ipv6-src fd00:172:22::3 --ipv6-dst fd00:172:22::2 $PING6_MESSAGE
+out_has "  valid"
+
+echo "== IPv6: reply shows 128 -> 129, both checksums agree, the captured reply confirms"
+printf '%s\n' "$PING6_XX" | input
+lab 0 reply
+out_has "    request  80 00  m  = 0x8000  type 128 (echo request), code 0"
+out_has "    reply    81 00  m' = 0x8100  type 129 (echo reply), code 0"
+out_has "  request  fd00:172:22::2 > fd00:172:22::3, 64 bytes, next header 58: sums to 0xfda8"
+out_has "  reply    fd00:172:22::3 > fd00:172:22::2, 64 bytes, next header 58: sums to 0xfda8"
+out_has "      checksum = ~0xbf17 = 0x40e8"
+out_has "          HC'  = ~0xbf17 = 0x40e8"
+out_has "the recomputation and eqn. 3 agree: 0x40e8; pong writes 0x40e8, and the reply verifies (with its pseudo-header it sums to 0xffff)"
+out_has "prediction confirmed: packet 2 in the paste, the captured reply, has exactly these ICMPv6 bytes"
+
+echo "== IPv6: craft -6 feeds decode, reply and checksum"
+lab 0 craft -6 --id 1 --seq 1 --data hi
+[ "$(cat "$T/out")" = "# ICMPv6 echo request fd00:172:22::2 > fd00:172:22::3: id 1, seq 1, 2 data bytes \"hi\", checksum 0x1a21 (correct, pseudo-header included)
+6000 0000 000a 3a40 fd00 0172 0022 0000
+0000 0000 0000 0002 fd00 0172 0022 0000
+0000 0000 0000 0003 8000 1a21 0001 0001
+6869" ] || fail "craft -6 prints the request"
+ok
+cp "$T/out" "$T/crafted6"
+input <"$T/crafted6"
+lab 0 decode
+out_has "  checksum          0x1a21        valid: with the pseudo-header, the message sums to 0xffff"
+out_has "data                2 bytes: \"hi\""
+input <"$T/crafted6"
+lab 0 reply
+out_has "  the recomputation and eqn. 3 agree: 0x1921"
+lab 0 craft --dst fd00::3 --src fd00::2 --ttl 7 -q
+out_has "6000 0000 0019 3a07 fd00 0000 0000 0000"
+lab 0 checksum --verify --ipv6-src fd00:172:22::2 --ipv6-dst fd00:172:22::3 $("$LAB" craft -6 --icmp-only --hex-only --data 'any text at all')
+out_has "  valid"
+"$LAB" craft -6 --seq 2 --bad-checksum >"$T/crafted6"
+input <"$T/crafted6"
+lab 0 decode
+out_has "INVALID: with the pseudo-header, the message sums to 0x0001, not 0xffff; the right value is 0x"
+input <"$T/crafted6"
+lab 2 reply
+grep -qF "icmp-lab reply: pong drops this request and counts it as icmp_bad_checksum: its ICMPv6 checksum is" "$T/err" ||
+  fail "reply names pong's drop reason for ICMPv6"
+ok
+
 echo "== colour: only on a terminal, never with NO_COLOR, always when asked"
 lab 0 checksum 00 01
 out_lacks $'\033['
@@ -279,10 +439,49 @@ lab 2 decode ${REQUEST/4500 0054/4500 0010}
 err_is "icmp-lab decode: bad total length 16: less than the 20-byte header"
 lab 2 decode 4500 0019 9210 4000 4001 aaD1 7f00 0001 7f00 0001 0800 492b 55
 err_is "icmp-lab decode: truncated ICMP header: needs 8 bytes, got 5 (total length 25 minus the 20-byte IP header)"
-lab 2 decode 6000 0000 0008 3a40 ${REQUEST:0:80}
-err_is "icmp-lab decode: this is an IPv6 packet (version 6 in the first byte): icmp-lab decodes IPv4 only"
+lab 2 decode 6000 0000 0040 3a40 fd00 0172 0022 0000 0000 0000 0000 0002 fd00
+err_is "icmp-lab decode: truncated IPv6 header: needs 40 bytes, got 26"
+lab 2 decode ${PING6_REQUEST:0:200}
+err_is "icmp-lab decode: truncated packet: the payload length field says 64 bytes after the 40-byte header, 104 in all, got 80 (was the capture cut short, e.g. by tcpdump -s?)"
+lab 2 decode ${PING6_REQUEST/6006 1f06 0040/6006 1f06 0050}
+err_is "icmp-lab decode: truncated packet: the payload length field says 80 bytes after the 40-byte header, 120 in all, got 104 (was the capture cut short, e.g. by tcpdump -s?)"
+lab 2 decode 0000 0000 0000 0000 0000 0000 86dd 4600 $PING6_REQUEST
+err_is "icmp-lab decode: not IPv6: the version field (the first hex digit) is 4, not 6"
+lab 2 decode ${PING6_REQUEST:0:100}
+err_is "icmp-lab decode: truncated packet: the payload length field says 64 bytes after the 40-byte header, 104 in all, got 40 (was the capture cut short, e.g. by tcpdump -s?)"
+lab 2 decode ${PING6_REQUEST/0040 3a40/0005 3a40}
+grep -qF "icmp-lab decode: truncated ICMPv6 header: needs 8 bytes, got 5 (the payload length)" "$T/err" ||
+  fail "a cut ICMPv6 header"
+ok
+lab 0 decode ${PING6_REQUEST/0040 3a40/0040 1140}
+out_has "  note: next header 17 (UDP): icmp-lab decodes ICMPv6 (58) only; 64 bytes of payload"
+lab 0 decode ${PING6_REQUEST/0040 3a40/0040 0040}
+out_has "  note: next header 0 (IPv6 Hop-by-Hop Options): an extension header (RFC 8200 4) comes before any ICMPv6 message"
+lab 2 reply ${PING6_REQUEST/0040 3a40/0040 2c40}
+err_is "icmp-lab reply: this packet's next header is 44 (IPv6 Fragment header), not 58 (ICMPv6): there is no ICMPv6 message right after the IPv6 header to answer"
+lab 2 checksum --ipv6-src fd00::2 8000 0000
+err_is "icmp-lab checksum: --ipv6-src and --ipv6-dst go together: the pseudo-header holds both addresses"
+lab 2 checksum --ipv6-src 172.22.0.2 --ipv6-dst fd00::3 8000 0000
+err_is "icmp-lab checksum: --ipv6-src: '172.22.0.2' is not an IPv6 address"
+lab 2 checksum --ipv6-src fd00::2 --ipv6-dst fd00::g 8000 0000
+err_is "icmp-lab checksum: --ipv6-dst: 'fd00::g' is not an IPv6 address"
+lab 2 checksum --ipv6-src fd00::2 --ipv6-dst fd00::3 --update dd2f 5555 3285
+lab 2 craft -6 --dst 172.22.0.3
+err_is "icmp-lab craft: --dst: '172.22.0.3' is not an IPv6 address"
+lab 2 craft -4 --src fd00::2
+err_is "icmp-lab craft: --src: 'fd00::2' is not an IPv4 address"
+lab 2 craft --src 172.22.0.2 --dst fd00::3
+err_is "icmp-lab craft: the source 172.22.0.2 and the destination fd00::3 are not of one family"
+lab 2 craft -4 -6
+lab 2 craft -6 --send 2001:db8::1
+err_is "icmp-lab craft: --send only sends to loopback (::1), unique local (fc00::/7) and link-local (fe80::/10) IPv6 addresses, to keep lab packets in the lab; 2001:db8::1 is none of them"
+lab 2 craft --send ::ffff:8.8.8.8
+grep -qF "to keep lab packets in the lab; ::ffff:8.8.8.8 is none of them" "$T/err" || fail "a mapped address is no lab address"
+ok
+lab 2 craft -6 --send fe80::3
+err_is "icmp-lab craft: --send fe80::3: a link-local address needs the interface it is on, e.g. fe80::3%eth0 (RFC 4007 11)"
 lab 2 decode 1234 5678
-err_is "icmp-lab decode: cannot find an IPv4 header: the first byte is 0x12, not 0x45-0x4f, and no Ethernet or Linux cooked header says IPv4 (type 0x0800)"
+err_is "icmp-lab decode: cannot find an IP header: the first byte is 0x12, neither 0x45-0x4f (IPv4) nor 0x60-0x6f (IPv6), and no Ethernet or Linux cooked header says IPv4 (type 0x0800) or IPv6 (type 0x86dd)"
 lab 2 decode 4500 0054 9g10
 err_is "icmp-lab decode: position 12: 'g' is not a hex digit"
 printf '%s\n' "$TCPDUMP_X" | grep -v 0x0000 | input
@@ -299,7 +498,7 @@ lab 2 decode
 err_is "icmp-lab decode: line 3, column 28: 'z' is not a hex digit"
 printf '%s\n%s\n' "$REQUEST" "" | sed '1s/^/1234\n\n/' | input
 lab 2 decode
-grep -qF "icmp-lab decode: packet 1: cannot find an IPv4 header" "$T/err" || fail "the bad packet of two is named"
+grep -qF "icmp-lab decode: packet 1: cannot find an IP header" "$T/err" || fail "the bad packet of two is named"
 out_has "packet 2: 84 bytes"
 head -c $((17 * 1024 * 1024)) /dev/zero | tr '\0' '0' | input
 lab 2 decode
@@ -316,7 +515,7 @@ err_is "icmp-lab craft: --data-hex: position 1: odd number of hex digits in '123
 lab 2 craft --checksum 12345
 err_is "icmp-lab craft: --checksum: '12345' is not a 16-bit hex number such as 492b"
 lab 2 craft --dst 300.1.2.3
-err_is "icmp-lab craft: --dst: '300.1.2.3' is not an IPv4 address"
+err_is "icmp-lab craft: --dst: '300.1.2.3' is not an IPv4 or IPv6 address"
 lab 2 craft --id 70000
 grep -qF "70000" "$T/err" || fail "craft --id 70000 names the value"
 ok
@@ -342,10 +541,18 @@ if [ "$(id -u)" = 0 ]; then
     LAST="craft --send without CAP_NET_RAW"
     [ "$status" = 2 ] || fail "$LAST: exit status $status"
     err_is "icmp-lab craft: opening a raw ICMP socket needs CAP_NET_RAW: run as root, or grant it once with 'setcap cap_net_raw+ep' on the binary"
+    status=0
+    setpriv --inh-caps=-net_raw --bounding-set=-net_raw "$LAB" craft -6 --send ::1 \
+      >"$T/out" 2>"$T/err" || status=$?
+    LAST="craft -6 --send without CAP_NET_RAW"
+    [ "$status" = 2 ] || fail "$LAST: exit status $status"
+    err_is "icmp-lab craft: opening a raw ICMPv6 socket needs CAP_NET_RAW: run as root, or grant it once with 'setcap cap_net_raw+ep' on the binary"
   fi
 else
   lab 2 craft --send 127.0.0.1
   err_is "icmp-lab craft: opening a raw ICMP socket needs CAP_NET_RAW: run as root, or grant it once with 'setcap cap_net_raw+ep' on the binary"
+  lab 2 craft -6 --send ::1
+  err_is "icmp-lab craft: opening a raw ICMPv6 socket needs CAP_NET_RAW: run as root, or grant it once with 'setcap cap_net_raw+ep' on the binary"
 fi
 
 echo "lab_cli: $CHECKS checks passed"

@@ -9,6 +9,9 @@
 # namespaces icmp-server/icmp-client become lab<pid>s/lab<pid>c, 172.22.0.x
 # becomes 10.113.0.x, `sudo` is dropped (the test runs as root), the
 # binaries come from $PONG_BIN and the scratch directory is the test's own.
+# The IPv6 addresses (fd00:172:22::/64) stay as they are: they live only in
+# the test's own namespaces, and exercise 6's captured ping carries them in
+# its bytes, which no substitution could change.
 # The hand-out's own cleanup block must remove the namespaces; the usual
 # trap removes them anyway if a block fails.
 # shellcheck source=tests/integration/testlib.sh
