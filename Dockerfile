@@ -1,5 +1,6 @@
 # pong's lab image: the responder (pong), the client (pinger) and icmp-lab, plus
-# iputils ping and tcpdump. One image serves both compose services.
+# iputils ping and tcpdump. One image serves both compose services, over IPv4
+# and IPv6 (pong serves both; pinger -6 and ping -6 are here).
 #
 #   docker compose up --build        (or: docker-compose up --build)
 #

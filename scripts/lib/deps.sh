@@ -31,7 +31,7 @@ ensure_packages() {
 PONG_BUILD_PACKAGES=(g++ make cmake pkg-config libcap-dev libspdlog-dev libfmt-dev libgtest-dev
   libcli11-dev)
 PONG_RUNTIME_PACKAGES=(iproute2 iputils-ping procps util-linux)
-PONG_TEST_PACKAGES=(fping tcpdump python3)
+PONG_TEST_PACKAGES=(fping tcpdump python3 systemd)
 
 # build_pong BUILD_DIR [cmake options...]: configure (once) and build.
 build_pong() {

@@ -21,9 +21,17 @@
 #
 # The engine is set up so that it touches the host as little as possible:
 #   --bridge=none        no docker0; compose makes its own bridge (pong-lab0)
-#   --ip-forward=false   the host's net.ipv4.ip_forward is left alone
+#   --ip-forward=false   the host's net.ipv4.ip_forward is left alone, and so
+#                        is IPv6 forwarding (dockerd turns that on only for an
+#                        IPv6 network when it may forward)
 #   --ip-masq=false      no NAT: containers cannot reach beyond their bridge
+#   --ip6tables=false    no ip6tables rules (experimental in 20.10)
 #   --cgroup-parent      every container sits under one cgroup, pong-docker
+# IPv6: docker.io 20.10 makes user-defined IPv6 networks (compose's
+# `enable_ipv6: true` with an IPv6 subnet) without `--ipv6` or
+# `--fixed-cidr-v6`; those two are for docker0, which this engine does not
+# have. The bridge gets the subnet's ::1; with IPv6 forwarding off on the host,
+# nothing the containers send to other addresses goes further.
 # Because there is no default bridge, `docker build` needs the host network to
 # reach the apt mirror: `pong_docker_env` exports PONG_BUILD_NETWORK=host, which
 # docker-compose.yml passes to `build: network:`.
@@ -225,7 +233,8 @@ _pd_save_host_state() {
   mkdir -p "$PONG_DOCKER_RUN"
   local f tmp="$PONG_DOCKER_STATE.tmp"
   : >"$tmp"
-  for f in /proc/sys/net/ipv4/ip_forward /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables; do
+  for f in /proc/sys/net/ipv4/ip_forward /proc/sys/net/ipv6/conf/all/forwarding /proc/sys/net/ipv6/conf/default/forwarding \
+    /proc/sys/net/bridge/bridge-nf-call-iptables /proc/sys/net/bridge/bridge-nf-call-ip6tables; do
     [[ -r "$f" ]] && printf 'sysctl %s %s\n' "$f" "$(cat "$f")" >>"$tmp"
   done
   local policy

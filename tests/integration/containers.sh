@@ -2,18 +2,21 @@
 # tests/integration/containers.sh - the article's icmp-server / icmp-client setup,
 # built and run for real with a private Docker engine (scripts/lib/dockerd.sh).
 #
-# Checks, in order:
+# Checks, in order, for IPv4 and for IPv6 (the network has both):
 #   1. docker-compose config -q passes;
 #   2. docker-compose build (multi-stage, unit tests inside) and up -d work;
-#   3. the client's start-up pings (pinger and iputils ping) are all answered,
-#      with no DUP!, and `docker exec icmp-client pinger icmp-server` works;
-#   4. the server's log shows each request; the server runs with CAP_NET_RAW
-#      only, a read-only root and kernel echo off;
+#   3. the client's start-up pings (pinger and iputils ping, -4 and -6) are
+#      all answered, with no DUP!, and `docker exec icmp-client pinger
+#      icmp-server` works (and pinger -6);
+#   4. the server's log shows each request, with the client's IPv4 or IPv6
+#      address; the server runs with CAP_NET_RAW only, a read-only root and
+#      kernel echo off for both families;
 #   5. the article's point: a second pong where kernel echo is still on makes
-#      every request get two replies, and ping shows DUP!;
+#      every request get two replies, and ping -4 and ping -6 show DUP!;
 #   6. the server stops within a second on SIGTERM, with exit status 0;
-#   7. with pong stopped - a container with the server's name, address and
-#      sysctls but no pong in it - the same pings go unanswered;
+#   7. with pong stopped - a container with the server's name, addresses and
+#      sysctls but no pong in it - the same pings go unanswered, over either
+#      family;
 #   8. docker-compose down.
 # Afterwards (also after a failure or an interrupt) the engine is stopped and
 # its bridges, iptables chains, mounts, cgroups and sysctl changes are removed.
@@ -24,7 +27,7 @@
 # Environment:
 #   PONG_CONTAINERS_FRESH=1  delete the engine's images and the debootstrap cache
 #                            first (a run from scratch)
-#   PING_COUNT               pings per tool (default 4)
+#   PING_COUNT               pings per tool and family (default 4)
 #   PONG_STOP_LIMIT_MS       how fast the server must stop (default 1000)
 #   PONG_CONTAINERS_LOGDIR   where build and daemon logs go
 #                            (default /tmp/pong-containers-logs)
@@ -101,6 +104,8 @@ check_leftovers() {
   ((rules == 0)) || bad+=("iptables: $rules lines mention DOCKER or pong-lab")
   [[ "$(cat /proc/sys/net/ipv4/ip_forward)" == "$IP_FORWARD_BEFORE" ]] ||
     bad+=("net.ipv4.ip_forward is $(cat /proc/sys/net/ipv4/ip_forward), was $IP_FORWARD_BEFORE")
+  [[ "$(ip6_forwarding)" == "$IP6_FORWARD_BEFORE" ]] ||
+    bad+=("IPv6 forwarding (all, default) is $(ip6_forwarding), was $IP6_FORWARD_BEFORE")
   pids="$(_pd_pids_with "$PONG_DOCKER_RUN" | paste -sd' ' -)"
   [[ -z "$pids" ]] || bad+=("processes: $pids")
   if awk -v r="$PONG_DOCKER_RUN" -v d="$PONG_DOCKER_DATA" '
@@ -112,7 +117,15 @@ check_leftovers() {
     printf '    leftover: %s\n' "${bad[@]}" >&2
     return 1
   fi
-  echo "    ok: no leftovers (bridges, iptables, ip_forward=$IP_FORWARD_BEFORE, processes, mounts, cgroups)"
+  echo "    ok: no leftovers (bridges, iptables, ip_forward=$IP_FORWARD_BEFORE, IPv6 forwarding=$IP6_FORWARD_BEFORE, processes, mounts, cgroups)"
+}
+# net.ipv6.conf.{all,default}.forwarding, or "none" without IPv6.
+ip6_forwarding() {
+  local f out=""
+  for f in /proc/sys/net/ipv6/conf/all/forwarding /proc/sys/net/ipv6/conf/default/forwarding; do
+    out+="$(cat "$f" 2>/dev/null || echo none) "
+  done
+  echo "${out% }"
 }
 
 finish() {
@@ -171,6 +184,7 @@ trap 'on_signal TERM' TERM
 mkdir -p "$LOGDIR"
 rm -f "$LOGDIR"/*.log
 IP_FORWARD_BEFORE="$(cat /proc/sys/net/ipv4/ip_forward)"
+IP6_FORWARD_BEFORE="$(ip6_forwarding)"
 
 # --- the engine -------------------------------------------------------------------
 step "install docker.io docker-compose debootstrap (if missing)"
@@ -227,10 +241,31 @@ step "docker-compose up -d (the client waits for the server's healthcheck)"
 bounded 240 "$LOGDIR/up.log" docker-compose up -d || { show_log "$LOGDIR/up.log"; fail "docker-compose up -d failed"; }
 SERVER_IP="$(dk inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' icmp-server)"
 CLIENT_IP="$(dk inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' icmp-client)"
-ok "icmp-server $SERVER_IP, icmp-client $CLIENT_IP on bridge pong-lab0"
+SERVER_IP6="$(dk inspect -f '{{range .NetworkSettings.Networks}}{{.GlobalIPv6Address}}{{end}}' icmp-server)"
+CLIENT_IP6="$(dk inspect -f '{{range .NetworkSettings.Networks}}{{.GlobalIPv6Address}}{{end}}' icmp-client)"
+[[ "$SERVER_IP6" == fd* && "$CLIENT_IP6" == fd* ]] ||
+  fail "the containers have no ULA IPv6 addresses (server '$SERVER_IP6', client '$CLIENT_IP6')"
+ok "icmp-server $SERVER_IP $SERVER_IP6, icmp-client $CLIENT_IP $CLIENT_IP6 on bridge pong-lab0"
 
 # --- the client's start-up pings ----------------------------------------------------
-step "the client's $PING_COUNT pinger + $PING_COUNT ping requests are all answered, no DUP!"
+# ERE for an address, dots escaped (IPv6 addresses have none).
+addr_re() { printf '%s' "${1//./\\.}"; }
+# Part of the client's start-up log: from "icmp-client: TOOL -c" to
+# "icmp-client: TOOL exit status"; TOOL is e.g. "pinger" or "ping -6".
+client_part() { awk -v t="icmp-client: $1 " 'index($0, t "-c ") == 1 { on = 1 } on { print } on && index($0, t "exit status") == 1 { exit }' "$client_log"; }
+# check_replies TOOL FIRST_SEQ ADDR: COUNT replies from ADDR, exit status 0.
+check_replies() {
+  local tool="$1" first="$2" addr="$3" part s
+  part="$(client_part "$tool")"
+  [[ -n "$part" ]] || fail "the client's log has no '$tool' run"
+  grep -qx "icmp-client: $tool exit status 0" <<<"$part" || fail "$tool did not exit 0"
+  for ((s = first; s < first + PING_COUNT; s++)); do
+    grep -qE "bytes from ([^ ]+ \()?$(addr_re "$addr")\)?: .*icmp_seq=$s([^0-9]|$)" <<<"$part" ||
+      fail "$tool got no reply from $addr for icmp_seq=$s"
+  done
+  grep -qE "^$PING_COUNT packets transmitted, $PING_COUNT received" <<<"$part" || fail "$tool's summary is not $PING_COUNT/$PING_COUNT"
+}
+step "the client's start-up pings (pinger, pinger -6, ping -4, ping -6; $PING_COUNT each) are all answered, no DUP!"
 client_log="$LOGDIR/icmp-client.start.log"
 for ((i = 0; i < 120; i++)); do
   dk_t 30 logs icmp-client >"$client_log" 2>&1 || true
@@ -240,45 +275,49 @@ done
 grep -q 'icmp-client: ready' "$client_log" || { show_log "$client_log"; fail "the client did not finish its pings within 60 s"; }
 indent <"$client_log"
 if grep -q 'DUP!' "$client_log"; then fail "duplicate replies (DUP!): is kernel echo on in the server?"; fi
-grep -q 'icmp-client: pinger is not installed' "$client_log" && fail "pinger is not in the image"
-pinger_part="$(sed -n '/^icmp-client: pinger -c/,/^icmp-client: pinger exit status/p' "$client_log")"
-ping_part="$(sed -n '/^icmp-client: ping -c/,/^icmp-client: ping exit status/p' "$client_log")"
-grep -qx 'icmp-client: pinger exit status 0' <<<"$pinger_part" || fail "pinger did not exit 0"
-grep -qx 'icmp-client: ping exit status 0' <<<"$ping_part" || fail "ping did not exit 0"
-for ((s = 0; s < PING_COUNT; s++)); do
-  grep -qE "bytes from .*icmp_seq=$s([^0-9]|$)" <<<"$pinger_part" || fail "pinger got no reply for icmp_seq=$s"
-done
-for ((s = 1; s <= PING_COUNT; s++)); do
-  grep -qE "bytes from .*icmp_seq=$s([^0-9]|$)" <<<"$ping_part" || fail "ping got no reply for icmp_seq=$s"
-done
-grep -qE "^$PING_COUNT packets transmitted, $PING_COUNT received" <<<"$ping_part" || fail "ping's summary is not $PING_COUNT/$PING_COUNT"
-grep -qE "^$PING_COUNT packets transmitted, $PING_COUNT received" <<<"$pinger_part" || fail "pinger's summary is not $PING_COUNT/$PING_COUNT"
-ok "pinger $PING_COUNT/$PING_COUNT and ping $PING_COUNT/$PING_COUNT answered, no DUP!"
+check_replies "pinger" 0 "$SERVER_IP"
+check_replies "ping -4" 1 "$SERVER_IP"
+check_replies "pinger -6" 0 "$SERVER_IP6"
+check_replies "ping -6" 1 "$SERVER_IP6"
+ok "pinger, ping -4, pinger -6 and ping -6: $PING_COUNT/$PING_COUNT each, from $SERVER_IP or $SERVER_IP6, no DUP!"
 
-step "the server's log shows each request"
+step "the server's log shows each request, with the client's IPv4 or IPv6 address"
 server_log="$LOGDIR/icmp-server.start.log"
 dk_t 30 logs icmp-server >"$server_log" 2>&1 || fail "docker logs icmp-server failed"
 indent <"$server_log"
-requests="$(grep -cE "from $CLIENT_IP\b.*icmp_seq=" "$server_log" || true)"
-((requests == 2 * PING_COUNT)) || fail "the server logged $requests requests from $CLIENT_IP, expected $((2 * PING_COUNT))"
-for ((s = 0; s < PING_COUNT; s++)); do
-  grep -E "from $CLIENT_IP\b.*icmp_seq=$s([^0-9]|$)" "$server_log" | grep 'hello from client' >/dev/null ||
-    fail "no log line for pinger's request icmp_seq=$s with data 'hello from client'"
-done
-for ((s = 1; s <= PING_COUNT; s++)); do
-  grep -E "from $CLIENT_IP\b.*icmp_seq=$s([^0-9]|$)" "$server_log" | grep -v 'hello from client' >/dev/null ||
-    fail "no log line for ping's request icmp_seq=$s"
-done
-ok "$requests requests logged with their id, seq and data"
+grep -q 'answering ICMP echo requests on all IPv4 and IPv6 addresses' "$server_log" || fail "pong does not serve both families"
+# check_logged ADDR FIRST_SEQ DATA_FILTER WHAT: a line per request of one tool.
+check_logged() {
+  local addr="$1" first="$2" filter="$3" what="$4" s
+  for ((s = first; s < first + PING_COUNT; s++)); do
+    grep -E "\] [0-9]+ bytes from $(addr_re "$addr"): pid=[0-9]+, icmp_type=echo, icmp_seq=$s," "$server_log" |
+      grep -E -- "$filter" >/dev/null || fail "no log line for $what's request icmp_seq=$s from $addr"
+  done
+}
+v4="$(grep -cE "\] [0-9]+ bytes from $(addr_re "$CLIENT_IP"): " "$server_log" || true)"
+v6="$(grep -cE "\] [0-9]+ bytes from $(addr_re "$CLIENT_IP6"): " "$server_log" || true)"
+((v4 == 2 * PING_COUNT)) || fail "the server logged $v4 requests from $CLIENT_IP, expected $((2 * PING_COUNT))"
+((v6 == 2 * PING_COUNT)) || fail "the server logged $v6 requests from $CLIENT_IP6, expected $((2 * PING_COUNT))"
+check_logged "$CLIENT_IP" 0 'data=hello from client$' "pinger"
+check_logged "$CLIENT_IP" 1 'data=hex:' "ping -4"
+check_logged "$CLIENT_IP6" 1 'data=hex:' "ping -6"
+check_logged "$CLIENT_IP6" 0 'data=hello from client$' "pinger -6"
+ok "$v4 requests from $CLIENT_IP and $v6 from $CLIENT_IP6 logged with their id, seq and data"
 
-step "the article's command: docker exec icmp-client pinger -c 3 icmp-server"
-rc=0
-out="$(dk_t 60 exec icmp-client pinger -c 3 -i 0.2 icmp-server 2>&1)" || rc=$?
-((rc == 0)) || { indent <<<"$out"; fail "pinger's exit status is $rc"; }
-indent <<<"$out"
-grep -q 'DUP!' <<<"$out" && fail "duplicate replies"
-(($(grep -c 'bytes from' <<<"$out") == 3)) || fail "expected 3 replies"
-ok "3 replies"
+step "the article's command: docker exec icmp-client pinger -c 3 icmp-server (and pinger -6)"
+for fam in 4 6; do
+  args=(-c 3 -i 0.2 icmp-server)
+  ((fam == 4)) || args=(-6 "${args[@]}")
+  rc=0
+  out="$(dk_t 60 exec icmp-client pinger "${args[@]}" 2>&1)" || rc=$?
+  indent <<<"$out"
+  ((rc == 0)) || fail "pinger ${args[*]}: exit status $rc"
+  if grep -q 'DUP!' <<<"$out"; then fail "pinger ${args[*]}: duplicate replies"; fi
+  server_addr="$SERVER_IP"
+  ((fam == 4)) || server_addr="$SERVER_IP6"
+  (($(grep -cE "bytes from $(addr_re "$server_addr"): " <<<"$out") == 3)) || fail "pinger ${args[*]}: expected 3 replies from $server_addr"
+done
+ok "3 replies each, from $SERVER_IP and from $SERVER_IP6"
 
 step "LAB.md's helpers for the compose setup work as the hand-out says"
 # The hand-out's table defines client, server, lab and pong_counters for
@@ -297,7 +336,7 @@ out="$(pong_counters 2>&1)" || true
 grep -qE "[0-9]+ received, [0-9]+ answered" <<<"$out" || { indent <<<"$out"; fail "pong_counters"; }
 ok "client, server, lab and pong_counters from LAB.md all work against the containers"
 
-step "the server's confinement: CAP_NET_RAW only, read-only root, kernel echo off"
+step "the server's confinement: CAP_NET_RAW only, read-only root, kernel echo off for both families"
 [[ "$(dk inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.CapAdd}}' icmp-server)" == "true [ALL] [NET_RAW]" ]] ||
   fail "unexpected HostConfig: $(dk inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.CapAdd}}' icmp-server)"
 pong_pid="$(dk inspect -f '{{.State.Pid}}' icmp-server)"
@@ -308,28 +347,39 @@ capbnd="$(awk '/^CapBnd:/ { print $2 }' "/proc/$pong_pid/status")"
 capeff="$(awk '/^CapEff:/ { print $2 }' "/proc/$pong_pid/status")"
 [[ "$capbnd" == 0000000000002000 ]] || fail "pong's bounding capabilities are $capbnd, expected 0000000000002000 (CAP_NET_RAW)"
 [[ "$capeff" == 0000000000002000 || "$capeff" == 0000000000000000 ]] || fail "pong's effective capabilities are $capeff"
-[[ "$(dk_t 30 exec icmp-server cat /proc/sys/net/ipv4/icmp_echo_ignore_all)" == 1 ]] || fail "kernel echo is on in icmp-server"
+echo_sysctls="$(dk_t 30 exec icmp-server cat /proc/sys/net/ipv4/icmp_echo_ignore_all /proc/sys/net/ipv6/icmp/echo_ignore_all | paste -sd' ' -)"
+[[ "$echo_sysctls" == "1 1" ]] || fail "kernel echo is on in icmp-server (icmp_echo_ignore_all for IPv4, IPv6: $echo_sysctls)"
+# Both raw sockets are pong's: ICMP (protocol 1) and ICMPv6 (58 = 0x3A).
+grep -q ':0001 ' "/proc/$pong_pid/net/raw" || fail "no raw ICMP socket in icmp-server"
+grep -q ':003A ' "/proc/$pong_pid/net/raw6" || fail "no raw ICMPv6 socket in icmp-server"
 if dk_t 30 exec icmp-server touch /probe 2>/dev/null; then fail "icmp-server's root is writable"; fi
-ok "pong is PID 1 with CapBnd=$capbnd (CAP_NET_RAW) CapEff=$capeff, root read-only, icmp_echo_ignore_all=1"
+ok "pong is PID 1 with CapBnd=$capbnd (CAP_NET_RAW) CapEff=$capeff, root read-only, raw ICMP and ICMPv6 sockets, net.ipv4.icmp_echo_ignore_all=1 and net.ipv6.icmp.echo_ignore_all=1"
 
-step "the article's point: with kernel echo on as well, every request gets two replies (DUP!)"
-# A second pong, in a container that keeps the kernel's echo on.
+step "the article's point: with kernel echo on as well, every request gets two replies (DUP!), over either family"
+# A second pong, in a container that keeps the kernel's echo on for both
+# families (disable_ipv6=0: Docker 20.10 gives IPv6 to eth0 only otherwise,
+# and pong would serve IPv4 only).
 # shellcheck disable=SC2016 # a Go template, not shell
 network="$(dk inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' icmp-server)"
-dk_t 60 run -d --name icmp-server-dup --network "$network" --cap-drop ALL --cap-add NET_RAW --read-only \
+dk_t 60 run -d --name icmp-server-dup --network "$network" --sysctl net.ipv6.conf.all.disable_ipv6=0 \
+  --cap-drop ALL --cap-add NET_RAW --read-only \
   pong-lab:latest pong >/dev/null 2>"$LOGDIR/dup.err" || { show_log "$LOGDIR/dup.err"; fail "could not start icmp-server-dup"; }
+dup_pid="$(dk inspect -f '{{.State.Pid}}' icmp-server-dup)"
 for ((i = 0; i < 40; i++)); do
-  grep -q ':0001 ' "/proc/$(dk inspect -f '{{.State.Pid}}' icmp-server-dup)/net/raw" 2>/dev/null && break
+  grep -q ':0001 ' "/proc/$dup_pid/net/raw" 2>/dev/null && grep -q ':003A ' "/proc/$dup_pid/net/raw6" 2>/dev/null && break
   sleep 0.25
 done
-rc=0
-out="$(dk_t 60 exec icmp-client ping -c "$PING_COUNT" -i 0.2 -W 1 icmp-server-dup 2>&1)" || rc=$?
-indent <<<"$out"
-dups="$(grep -c 'DUP!' <<<"$out" || true)"
-# ping stops at the last request's first reply, so that one shows no DUP!.
-((rc == 0 && dups >= PING_COUNT - 1)) || fail "expected $((PING_COUNT - 1)) or more DUP! replies, got $dups (ping exit status $rc)"
+for fam in 4 6; do
+  rc=0
+  out="$(dk_t 60 exec icmp-client ping "-$fam" -c "$PING_COUNT" -i 0.2 -W 1 icmp-server-dup 2>&1)" || rc=$?
+  indent <<<"$out"
+  dups="$(grep -c 'DUP!' <<<"$out" || true)"
+  # ping stops at the last request's first reply, so that one shows no DUP!.
+  ((rc == 0 && dups >= PING_COUNT - 1)) ||
+    fail "ping -$fam: expected $((PING_COUNT - 1)) or more DUP! replies, got $dups (ping exit status $rc)"
+  ok "ping -$fam: $dups DUP! replies: kernel and pong both answered"
+done
 dk_t 30 rm -f icmp-server-dup >/dev/null || fail "could not remove icmp-server-dup"
-ok "$dups DUP! replies: kernel and pong both answered"
 
 step "docker stop icmp-server: pong exits on SIGTERM within ${PONG_STOP_LIMIT_MS} ms"
 t1="$(date +%s%N)"
@@ -337,40 +387,44 @@ dk_t 60 stop -t 10 icmp-server >/dev/null || fail "docker stop failed"
 t2="$(date +%s%N)"
 ms=$(((t2 - t1) / 1000000))
 code="$(dk inspect -f '{{.State.ExitCode}}' icmp-server)"
-dk_t 30 logs --tail 4 icmp-server 2>&1 | indent
+dk_t 30 logs --tail 5 icmp-server 2>&1 | indent
 [[ "$code" == 0 ]] || fail "pong's exit status after SIGTERM is $code, expected 0"
 ((ms <= PONG_STOP_LIMIT_MS)) || fail "stopping took $ms ms (limit $PONG_STOP_LIMIT_MS ms)"
 ok "stopped in $ms ms, exit status 0"
 
-step "pong stopped: same name, address and sysctls, no pong; the same pings go unanswered"
+step "pong stopped: same name, addresses and sysctls, no pong; the same pings go unanswered, over either family"
 bounded 120 "$LOGDIR/run-idle.log" docker-compose run -d --use-aliases --no-deps --name icmp-server-idle icmp-server sleep 600 ||
   { show_log "$LOGDIR/run-idle.log"; fail "could not start the idle server"; }
-idle_ip="$(dk inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' icmp-server-idle)"
-[[ "$idle_ip" == "$SERVER_IP" ]] || fail "the idle server has address $idle_ip, not $SERVER_IP"
+idle_ip="$(dk inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}} {{.GlobalIPv6Address}}{{end}}' icmp-server-idle)"
+[[ "$idle_ip" == "$SERVER_IP $SERVER_IP6" ]] || fail "the idle server has addresses $idle_ip, not $SERVER_IP $SERVER_IP6"
+# The name resolves to the idle server's addresses, both families.
+resolved() { dk_t 30 exec icmp-client sh -c 'getent ahostsv4 icmp-server | head -n 1; getent ahostsv6 icmp-server | head -n 1' | awk '{ print $1 }' | paste -sd' ' -; }
 for ((i = 0; i < 40; i++)); do
-  [[ "$(dk_t 30 exec icmp-client getent hosts icmp-server | awk '{ print $1 }')" == "$SERVER_IP" ]] && break
+  [[ "$(resolved)" == "$SERVER_IP $SERVER_IP6" ]] && break
   sleep 0.5
 done
-[[ "$(dk_t 30 exec icmp-client getent hosts icmp-server | awk '{ print $1 }')" == "$SERVER_IP" ]] ||
-  fail "icmp-server does not resolve to $SERVER_IP in the client"
-[[ "$(dk_t 30 exec icmp-server-idle cat /proc/sys/net/ipv4/icmp_echo_ignore_all)" == 1 ]] || fail "kernel echo is on in the idle server"
+[[ "$(resolved)" == "$SERVER_IP $SERVER_IP6" ]] || fail "icmp-server resolves to $(resolved) in the client, not $SERVER_IP $SERVER_IP6"
+echo_sysctls="$(dk_t 30 exec icmp-server-idle cat /proc/sys/net/ipv4/icmp_echo_ignore_all /proc/sys/net/ipv6/icmp/echo_ignore_all | paste -sd' ' -)"
+[[ "$echo_sysctls" == "1 1" ]] || fail "kernel echo is on in the idle server (IPv4, IPv6: $echo_sysctls)"
 procs="$(dk_t 30 top icmp-server-idle -o pid,comm | awk 'NR > 1 { print $2 }' | paste -sd' ' -)"
 [[ "$procs" == sleep ]] || fail "the idle server runs '$procs', not just sleep"
-# The path works both ways: the idle server's own ping to the client (whose
-# kernel answers) gets its reply.
-dk_t 30 exec icmp-server-idle ping -c 1 -W 2 icmp-client >/dev/null || fail "the idle server cannot reach the client: the test would prove nothing"
-ok "icmp-server is $SERVER_IP again, kernel echo off, no pong; the path to the client works"
-rc=0
-out="$(dk_t 60 exec icmp-client ping -c "$PING_COUNT" -i 0.2 -W 1 icmp-server 2>&1)" || rc=$?
-indent <<<"$out"
-((rc == 1)) || fail "ping's exit status is $rc, expected 1 (no reply)"
-grep -qE "^$PING_COUNT packets transmitted, 0 received" <<<"$out" || fail "ping got replies with no pong running"
-rc=0
-out="$(dk_t 60 exec icmp-client pinger -c "$PING_COUNT" -i 0.2 -W 1 icmp-server 2>&1)" || rc=$?
-indent <<<"$out"
-((rc == 1)) || fail "pinger's exit status is $rc, expected 1 (no reply)"
-if grep -q 'bytes from' <<<"$out"; then fail "pinger got replies with no pong running"; fi
-ok "ping 0/$PING_COUNT and pinger 0/$PING_COUNT: the kernel does not answer, pong did"
+# The path works both ways, for both families: the idle server's own pings
+# to the client (whose kernel answers) get their replies.
+for fam in 4 6; do
+  dk_t 30 exec icmp-server-idle ping "-$fam" -c 1 -W 2 icmp-client >/dev/null ||
+    fail "the idle server cannot reach the client over IPv$fam: the test would prove nothing"
+done
+ok "icmp-server is $SERVER_IP and $SERVER_IP6 again, kernel echo off for both, no pong; the path to the client works both ways"
+for tool in "ping -4" "ping -6" "pinger" "pinger -6"; do
+  rc=0
+  # shellcheck disable=SC2086 # the tool and its family option, split on purpose
+  out="$(dk_t 60 exec icmp-client $tool -c "$PING_COUNT" -i 0.2 -W 1 icmp-server 2>&1)" || rc=$?
+  indent <<<"$out"
+  ((rc == 1)) || fail "$tool: exit status $rc, expected 1 (no reply)"
+  if grep -q 'bytes from' <<<"$out"; then fail "$tool got replies with no pong running"; fi
+  grep -qE "^$PING_COUNT packets transmitted, 0 received" <<<"$out" || fail "$tool: the summary is not $PING_COUNT sent, 0 received"
+done
+ok "ping -4, ping -6, pinger and pinger -6: 0/$PING_COUNT each: the kernel does not answer, pong did"
 dk_t 30 rm -f icmp-server-idle >/dev/null || fail "could not remove the idle server"
 
 step "docker-compose down"
