@@ -1,19 +1,27 @@
 #include "kernel_echo.hpp"
 
-#include <sys/stat.h>
+#include <filesystem>
+#include <system_error>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 namespace pong::responder {
 
 std::optional<std::string> ipv6_unavailable_reason() {
-  struct stat info {};
-  if (::stat("/proc/sys/net/ipv6", &info) != 0) return "this kernel has no IPv6";
-  if (auto disabled = sys::read_sysctl("net.ipv6.conf.all.disable_ipv6");
-      disabled && *disabled == "1") {
-    return "IPv6 is disabled on this host (net.ipv6.conf.all.disable_ipv6=1)";
+  std::error_code error;
+  std::filesystem::directory_iterator interfaces("/proc/sys/net/ipv6/conf", error);
+  if (error) return "this kernel has no IPv6";
+  // What counts is each interface's own switch: net.ipv6.conf.all is only
+  // what was last written to all of them. Docker, for one, sets all=1 and
+  // then eth0's back to 0, and the kernel answers ICMPv6 echo on eth0.
+  for (const auto& entry : interfaces) {
+    const std::string name = entry.path().filename().string();
+    if (name == "all" || name == "default") continue;
+    const auto disabled = sys::read_sysctl(fmt::format("net.ipv6.conf.{}.disable_ipv6", name));
+    if (disabled && *disabled == "0") return std::nullopt;
   }
-  return std::nullopt;
+  return "IPv6 is disabled on every interface (net.ipv6.conf.*.disable_ipv6=1)";
 }
 
 bool answers(Follow choice, std::string_view ignore_sysctl, bool default_answer) {

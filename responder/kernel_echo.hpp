@@ -34,7 +34,8 @@ constexpr const KernelEchoSysctls& echo_sysctls(wire::IpFamily family) {
 }
 
 // Why IPv6 cannot be served here, if it cannot: no IPv6 in the kernel, or
-// net.ipv6.conf.all.disable_ipv6=1. Empty when it can.
+// disable_ipv6=1 on every interface (as net.ipv6.conf.all.disable_ipv6=1
+// makes it). Empty when it can.
 std::optional<std::string> ipv6_unavailable_reason();
 
 // 'auto' follows a sysctl (answer when it reads 0, as the kernel); 'answer'

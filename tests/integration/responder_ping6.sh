@@ -204,7 +204,7 @@ netns_in_server sysctl -qw net.ipv6.icmp.echo_ignore_all=1
 step "a host with IPv6 disabled: pong serves IPv4 and says so in one line"
 netns_in_server sysctl -qw net.ipv6.conf.all.disable_ipv6=1
 start_pong
-expect_grep "serving IPv4 only: IPv6 is disabled on this host \(net.ipv6.conf.all.disable_ipv6=1\)" \
+expect_grep "serving IPv4 only: IPv6 is disabled on every interface \(net.ipv6.conf.\*.disable_ipv6=1\)" \
   "$PONG_LOG" "one line says why"
 netns_in_client ping -4 -c 2 -i 0.2 -W 2 "$NETNS_SERVER_ADDR" >"$TEST_TMP/nov6" 2>&1 || true
 expect_grep "2 received" "$TEST_TMP/nov6" "IPv4 still answered"
@@ -213,6 +213,17 @@ status=0
 netns_in_server "$PONG_BIN/pong" -6 >"$TEST_TMP/nov6-6" 2>&1 || status=$?
 expect_status 2 "$status" "-6 on a host without IPv6 exits 2"
 expect_grep "cannot serve IPv6 \(-6\): IPv6 is disabled" "$TEST_TMP/nov6-6" "and says why"
+netns_in_server sysctl -qw net.ipv6.conf.all.disable_ipv6=0
+
+step "IPv6 off everywhere but on eth0 (as Docker leaves a container): pong serves IPv6 there"
+netns_in_server sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+netns_in_server sysctl -qw net.ipv6.conf.eth0.disable_ipv6=0
+netns_in_server ip addr add "$SERVER6/64" dev eth0 nodad
+start_pong
+expect_grep "on all IPv4 and IPv6 addresses" "$PONG_LOG" "both families served"
+status=$(client_ping "$TEST_TMP/eth0only" -6 -c 2 -i 0.2 "$SERVER6")
+expect_grep "2 received" "$TEST_TMP/eth0only" "IPv6 answered on eth0"
+stop_pong
 netns_in_server sysctl -qw net.ipv6.conf.all.disable_ipv6=0
 
 finish
