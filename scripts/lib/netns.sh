@@ -26,10 +26,15 @@ netns_create() {
   local prefix=${3:-10.111.0}
   NETNS_CLIENT_ADDR=$prefix.2
   NETNS_SERVER_ADDR=$prefix.3
-  local prefix6
-  prefix6="fd00:${prefix//./:}:"
-  NETNS_CLIENT_ADDR6=${prefix6}:2
-  NETNS_SERVER_ADDR6=${prefix6}:3
+  # A kernel booted with ipv6.disable=1 has no IPv6 at all: then the
+  # topology is IPv4 only and the *_ADDR6 variables stay empty.
+  local prefix6="" has_ipv6=0
+  [ -d /proc/sys/net/ipv6 ] && has_ipv6=1
+  if [ "$has_ipv6" = 1 ]; then
+    prefix6="fd00:${prefix//./:}:"
+    NETNS_CLIENT_ADDR6=${prefix6}:2
+    NETNS_SERVER_ADDR6=${prefix6}:3
+  fi
   trap netns_cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
@@ -47,8 +52,10 @@ netns_create() {
   ip -n "$NETNS_SERVER" addr add "$NETNS_SERVER_ADDR/24" dev eth0
   # nodad: the addresses are usable at once, not after duplicate address
   # detection; nothing else is on this link.
-  ip -n "$NETNS_CLIENT" addr add "$NETNS_CLIENT_ADDR6/64" dev eth0 nodad
-  ip -n "$NETNS_SERVER" addr add "$NETNS_SERVER_ADDR6/64" dev eth0 nodad
+  if [ "$has_ipv6" = 1 ]; then
+    ip -n "$NETNS_CLIENT" addr add "$NETNS_CLIENT_ADDR6/64" dev eth0 nodad
+    ip -n "$NETNS_SERVER" addr add "$NETNS_SERVER_ADDR6/64" dev eth0 nodad
+  fi
   for ns in "$NETNS_SERVER" "$NETNS_CLIENT"; do
     ip -n "$ns" link set lo up
     ip -n "$ns" link set eth0 up
@@ -57,18 +64,21 @@ netns_create() {
   # do: ip netns exec mounts /etc/netns/NS/hosts over /etc/hosts.
   for ns in "$NETNS_SERVER" "$NETNS_CLIENT"; do
     mkdir -p "/etc/netns/$ns"
-    printf '127.0.0.1\tlocalhost\n::1\tlocalhost\n%s\t%s\n%s\t%s\n%s\t%s\n%s\t%s\n' \
-      "$NETNS_SERVER_ADDR" "$NETNS_SERVER" "$NETNS_CLIENT_ADDR" "$NETNS_CLIENT" \
-      "$NETNS_SERVER_ADDR6" "$NETNS_SERVER" "$NETNS_CLIENT_ADDR6" "$NETNS_CLIENT" \
-      >"/etc/netns/$ns/hosts"
+    {
+      printf '127.0.0.1\tlocalhost\n%s\t%s\n%s\t%s\n' "$NETNS_SERVER_ADDR" "$NETNS_SERVER" \
+        "$NETNS_CLIENT_ADDR" "$NETNS_CLIENT"
+      [ "$has_ipv6" = 1 ] && printf '::1\tlocalhost\n%s\t%s\n%s\t%s\n' "$NETNS_SERVER_ADDR6" \
+        "$NETNS_SERVER" "$NETNS_CLIENT_ADDR6" "$NETNS_CLIENT"
+    } >"/etc/netns/$ns/hosts"
     # Any name not in hosts is asked of loopback inside the namespace, so
     # no DNS query can leave it.
     printf 'nameserver 127.0.0.1\n' >"/etc/netns/$ns/resolv.conf"
   done
   # The server namespace starts with the kernel's echo off, for both
   # families: pong answers.
-  ip netns exec "$NETNS_SERVER" sysctl -qw net.ipv4.icmp_echo_ignore_all=1 \
-    net.ipv6.icmp.echo_ignore_all=1
+  ip netns exec "$NETNS_SERVER" sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+  [ "$has_ipv6" = 1 ] || return 0
+  ip netns exec "$NETNS_SERVER" sysctl -qw net.ipv6.icmp.echo_ignore_all=1
   # Link-local addresses come with the link; wait (bounded) until both
   # ends have left the tentative state, so link-local tests can start.
   local i
