@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
 #include "text/hex.hpp"
 
 namespace pong::responder {
@@ -29,14 +31,19 @@ bool parse_address(std::string_view hex, wire::Ipv6Address& out) {
 
 AnycastAddresses AnycastAddresses::parse(std::string_view proc_text) {
   AnycastAddresses table;
-  while (!proc_text.empty() && table.size_ < kCapacity) {
+  while (!proc_text.empty()) {
     const auto end = proc_text.find('\n');
     std::string_view line = proc_text.substr(0, end);
     proc_text.remove_prefix(end == std::string_view::npos ? proc_text.size() : end + 1);
     next_field(line);  // interface index
     next_field(line);  // interface name
     wire::Ipv6Address address;
-    if (parse_address(next_field(line), address)) table.addresses_[table.size_++] = address;
+    if (!parse_address(next_field(line), address)) continue;
+    if (table.size_ == kCapacity) {
+      table.full_ = true;
+      break;
+    }
+    table.addresses_[table.size_++] = address;
   }
   return table;
 }
@@ -48,19 +55,23 @@ bool AnycastAddresses::contains(const wire::Ipv6Address& address) const {
   return false;
 }
 
+AnycastRefresher::AnycastRefresher()
+    : table_(std::make_unique<AnycastAddresses>()),
+      file_(std::make_unique<std::array<char, kFileCapacity>>()) {}
+
 bool AnycastRefresher::is_anycast(const wire::Ipv6Address& address) {
   refresh_if_stale();
-  return table_.contains(address);
+  return table_->contains(address);
 }
 
 void AnycastRefresher::refresh_if_stale() {
   const auto now = std::chrono::steady_clock::now();
   if (now < next_refresh_) return;
   next_refresh_ = now + std::chrono::seconds{1};
-  std::array<char, 8192> buffer;
+  auto& buffer = *file_;
   const int fd = ::open("/proc/net/anycast6", O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    table_ = {};
+    *table_ = {};
     return;
   }
   std::size_t used = 0;
@@ -71,7 +82,14 @@ void AnycastRefresher::refresh_if_stale() {
     if (used == buffer.size()) break;
   }
   ::close(fd);
-  table_ = AnycastAddresses::parse({buffer.data(), used});
+  *table_ = AnycastAddresses::parse({buffer.data(), used});
+  if ((table_->full() || used == buffer.size()) && !warned_full_) {
+    warned_full_ = true;
+    spdlog::warn(
+        "this host has more than {} anycast addresses; pong answers requests to the others as "
+        "unicast ones (from the anycast address)",
+        AnycastAddresses::kCapacity);
+  }
 }
 
 }  // namespace pong::responder

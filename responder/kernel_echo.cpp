@@ -6,12 +6,18 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "sys/raw_socket.hpp"
+
 namespace pong::responder {
 
 std::optional<std::string> ipv6_unavailable_reason() {
   std::error_code error;
   std::filesystem::directory_iterator interfaces("/proc/sys/net/ipv6/conf", error);
   if (error) return "this kernel has no IPv6";
+  if (!sys::ipv6_sockets_supported()) {
+    return "IPv6 sockets are refused here (EAFNOSUPPORT: a seccomp filter, or systemd's "
+           "RestrictAddressFamilies= without AF_INET6)";
+  }
   // What counts is each interface's own switch: net.ipv6.conf.all is only
   // what was last written to all of them. Docker, for one, sets all=1 and
   // then eth0's back to 0, and the kernel answers ICMPv6 echo on eth0.

@@ -105,9 +105,10 @@ pong::responder::Options responder_options(const CommandLine& cl, IpFamily famil
   pong::responder::Options options;
   options.log_each_request = !cl.quiet;
   options.payload_preview_bytes = cl.payload_bytes;
-  options.policy = pong::responder::echo_policy(
-      family, follow(family == IpFamily::kIpv4 ? cl.broadcasts : cl.ipv6_multicast),
-      follow(cl.ipv6_anycast));
+  const Follow non_unicast = follow(family == IpFamily::kIpv4 ? cl.broadcasts : cl.ipv6_multicast);
+  const Follow anycast = follow(cl.ipv6_anycast);
+  options.read_policy = [=] { return pong::responder::echo_policy(family, non_unicast, anycast); };
+  options.policy = options.read_policy();
   return options;
 }
 
@@ -230,11 +231,9 @@ static int run_pong(int argc, char** argv) {
 
   const auto result = pong::responder::serve(servers, signal_fd->get());
   pong::responder::log_counters(servers);
+  if (!result) spdlog::error("{}", result.error());
   if (take_over && !take_over->restore()) return 1;
-  if (!result) {
-    spdlog::error("{}", result.error());
-    return 1;
-  }
+  if (!result) return 1;
   spdlog::default_logger_raw()->flush();
   return 0;
 }

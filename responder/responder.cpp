@@ -43,6 +43,12 @@ std::expected<sys::UniqueFd, std::string> open_echo_socket(
       return std::unexpected(r.error());
     }
   }
+  // Whatever arrived between socket() and the filter (Neighbour Discovery,
+  // MLD, other hosts' replies) is not ours to count: discard it, bounded.
+  std::array<std::uint8_t, 1> discard;
+  for (int i = 0; i < 1024; ++i) {
+    if (::recv(socket->get(), discard.data(), discard.size(), MSG_DONTWAIT | MSG_TRUNC) < 0) break;
+  }
   return socket;
 }
 
@@ -144,7 +150,17 @@ void Responder<Family>::prepare_receive_headers() {
 }
 
 template <class Family>
+void Responder<Family>::refresh_policy_if_stale() {
+  if (!options_.read_policy) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now < next_policy_read_) return;
+  next_policy_read_ = now + std::chrono::seconds{1};
+  options_.policy = options_.read_policy();
+}
+
+template <class Family>
 std::expected<void, std::string> Responder<Family>::serve_batch() {
+  refresh_policy_if_stale();
   prepare_receive_headers();
   const int received =
       ::recvmmsg(socket_.get(), receive_headers_.data(), kBatch, MSG_DONTWAIT, nullptr);

@@ -12,9 +12,11 @@
 #include <sys/socket.h>
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -31,6 +33,9 @@ namespace pong::responder {
 
 struct Options {
   wire::EchoPolicy policy{};
+  // Reads the policy again (the kernel reads its echo sysctls per packet);
+  // called at most once a second, before a batch. Empty: keep `policy`.
+  std::function<wire::EchoPolicy()> read_policy;
   bool log_each_request = true;
   std::size_t payload_preview_bytes = 32;
 };
@@ -101,6 +106,7 @@ class Responder final : public BatchServer {
  private:
   Responder(sys::UniqueFd socket, const Options& options);
 
+  void refresh_policy_if_stale();
   void prepare_receive_headers();
   // Plans the reply to datagram i of the batch into send slot j; false
   // when it is dropped (and counted).
@@ -118,6 +124,7 @@ class Responder final : public BatchServer {
   Options options_;
   Counters counters_;
   typename Family::State state_{};
+  std::chrono::steady_clock::time_point next_policy_read_{};
   std::unique_ptr<std::array<Slot, kBatch>> slots_;
   std::array<mmsghdr, kBatch> receive_headers_{};
   std::array<iovec, kBatch> receive_iov_{};

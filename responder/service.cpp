@@ -45,7 +45,14 @@ std::expected<void, std::string> serve(std::span<BatchServer* const> servers, in
       return std::unexpected(fmt::format("poll failed: {}", std::strerror(errno)));
     }
     for (std::size_t i = 0; i < servers.size(); ++i) {
-      if ((fds[i].revents & POLLIN) == 0) continue;
+      if (fds[i].revents & POLLNVAL) {
+        return std::unexpected(
+            fmt::format("{} socket closed under pong", servers[i]->family_name()));
+      }
+      // POLLERR with nothing to read: recvmmsg(2) keeps an error met after
+      // the first datagram for the next call, which reads and clears it.
+      // Left unread, poll would return at once, forever.
+      if ((fds[i].revents & (POLLIN | POLLERR | POLLHUP)) == 0) continue;
       if (auto r = servers[i]->serve_batch(); !r) return r;
     }
     if ((fds[signal_index].revents & POLLIN) && handle_signal(signal_fd, servers)) return {};

@@ -216,9 +216,12 @@ TEST(AnycastAddresses, ParsesProcNetAnycast6) {
 TEST(AnycastAddresses, StaysWithinItsFixedCapacity) {
   std::string text;
   for (std::size_t i = 0; i < AnycastAddresses::kCapacity + 10; ++i) {
-    text += "2 eth0 fd0000000000000000000000000000" + fmt::format("{:02x}", i) + " 1\n";
+    text += fmt::format("2 eth0 fd00000000000000000000000000{:04x} 1\n", i);
   }
-  EXPECT_EQ(AnycastAddresses::parse(text).size(), AnycastAddresses::kCapacity);
+  const auto table = AnycastAddresses::parse(text);
+  EXPECT_EQ(table.size(), AnycastAddresses::kCapacity);
+  EXPECT_TRUE(table.full());
+  EXPECT_FALSE(AnycastAddresses::parse("2 eth0 fd000000000000000000000000000001 1\n").full());
 }
 
 }  // namespace

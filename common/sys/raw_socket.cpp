@@ -4,6 +4,7 @@
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <cerrno>
@@ -12,8 +13,6 @@
 namespace pong::sys {
 
 namespace {
-
-constexpr const char* kNoIpv6 = "this kernel has no IPv6 (EAFNOSUPPORT)";
 
 std::expected<UniqueFd, std::string> open_raw_socket(int family, int protocol) {
   const int fd = ::socket(family, SOCK_RAW | SOCK_CLOEXEC, protocol);
@@ -30,7 +29,8 @@ std::expected<UniqueFd, std::string> open_raw_socket(int family, int protocol) {
           v6 ? "ICMPv6" : "ICMP"));
     case EAFNOSUPPORT:
       // Kernel built without the family (ipv6.disable=1 on the command line).
-      return std::unexpected(std::string(v6 ? kNoIpv6 : "this kernel has no IPv4"));
+      return std::unexpected(std::string(v6 ? "IPv6 sockets are not supported here (EAFNOSUPPORT)"
+                                            : "IPv4 sockets are not supported here"));
     case EMFILE:
     case ENFILE:
       return std::unexpected(std::string("no file descriptors left to open a socket"));
@@ -53,8 +53,13 @@ std::expected<UniqueFd, std::string> open_raw_icmpv6_socket() {
   return open_raw_socket(AF_INET6, IPPROTO_ICMPV6);
 }
 
-bool ipv6_unsupported_error(const std::string& error) {
-  return error == kNoIpv6;
+bool ipv6_sockets_supported() {
+  const int fd = ::socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+  if (fd >= 0) {
+    ::close(fd);
+    return true;
+  }
+  return errno != EAFNOSUPPORT;
 }
 
 std::expected<void, std::string> set_icmpv6_type_filter(

@@ -19,9 +19,10 @@ std::expected<UniqueFd, std::string> open_raw_icmpv4_socket();
 // checksum of what it delivers and fills it in on send (RFC 3542 3.1).
 std::expected<UniqueFd, std::string> open_raw_icmpv6_socket();
 
-// Whether the error of a failed open_raw_icmpv6_socket() means this kernel
-// has no IPv6 at all (EAFNOSUPPORT), as opposed to a real failure.
-bool ipv6_unsupported_error(const std::string& error);
+// Whether this process may open IPv6 sockets at all: false when socket(2)
+// says EAFNOSUPPORT (a kernel booted with ipv6.disable=1, a seccomp filter
+// or systemd's RestrictAddressFamilies= without AF_INET6).
+bool ipv6_sockets_supported();
 
 // Linux ICMP_FILTER (SOL_RAW): deliver only the listed ICMP types. The
 // kernel's mask has a bit set for each type to *block*.

@@ -75,9 +75,11 @@ expect_grep "bytes from $LL%eth0: icmp_seq=1" "$TEST_TMP/mc" "from the server's 
 expect_no_grep "DUP!" "$TEST_TMP/mc" "once per request"
 stop_pong
 
-step "net.ipv6.icmp.echo_ignore_multicast=1: multicast is not answered, and counted"
-netns_in_server sysctl -qw net.ipv6.icmp.echo_ignore_multicast=1
+step "net.ipv6.icmp.echo_ignore_multicast=1, set while pong runs: multicast is not answered, and counted"
 start_pong
+# pong reads its sysctls again at most once a second, as requests come.
+netns_in_server sysctl -qw net.ipv6.icmp.echo_ignore_multicast=1
+sleep 1.5
 status=$(client_ping "$TEST_TMP/mc-off" -6 -c 2 -i 0.3 ff02::1%eth0)
 expect_grep "2 packets transmitted, 0 received" "$TEST_TMP/mc-off" "no reply to ff02::1"
 counters
