@@ -49,19 +49,17 @@ done
 
 for socket in raw dgram; do
   step "$socket: Time Exceeded (-t 1) is printed with the sequence it quotes"
-  start=$(date +%s%N)
-  status=$(run_pinger "ttl-$socket" --socket "$socket" -c 3 -i 0.2 -W 5 -t 1 "$BEYOND")
-  elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+  # -W 60 under a 30 s timeout: an error answers a request, so pinger ends
+  # without waiting for replies (a wait would end in the timeout's 124).
+  status=$(run_in_client "ttl-$socket" timeout 30 "$PINGER" --socket "$socket" -c 3 -i 0.2 -W 60 -t 1 "$BEYOND")
   out=$TEST_TMP/ttl-$socket
-  expect_status 1 "$status" "$socket: exit 1"
+  expect_status 1 "$status" "$socket: exit 1, done when every request had its error"
   for seq in 0 1 2; do
     expect_grep "^From 10\.112\.3\.3 icmp_seq=$seq Time Exceeded: time to live exceeded in transit$" \
       "$out" "$socket: icmp_seq=$seq time exceeded"
   done
   expect_grep "^3 packets transmitted, 0 received, \+3 errors, 100% packet loss" "$out" \
     "$socket: 3 errors counted"
-  [ "$elapsed_ms" -lt 3000 ] || fail "$socket: an error answers a request; no -W wait ($elapsed_ms ms)"
-  ok "$socket: done when every request had its error (${elapsed_ms} ms, not -W 5)"
 done
 
 step "-q hides the error lines but counts them"
