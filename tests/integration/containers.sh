@@ -38,7 +38,6 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 T0="$(date +%s)"
 PING_COUNT="${PING_COUNT:-4}"
-PONG_STOP_LIMIT_MS="${PONG_STOP_LIMIT_MS:-1000}"
 LOGDIR="${PONG_CONTAINERS_LOGDIR:-/tmp/pong-containers-logs}"
 PONG_DOCKER_MAX_MB="${PONG_DOCKER_MAX_MB:-6000}"
 export PING_COUNT
@@ -381,15 +380,16 @@ for fam in 4 6; do
 done
 dk_t 30 rm -f icmp-server-dup >/dev/null || fail "could not remove icmp-server-dup"
 
-step "docker stop icmp-server: pong exits on SIGTERM within ${PONG_STOP_LIMIT_MS} ms"
+step "docker stop icmp-server: pong exits on SIGTERM, before docker's SIGKILL"
 t1="$(date +%s%N)"
 dk_t 60 stop -t 10 icmp-server >/dev/null || fail "docker stop failed"
 t2="$(date +%s%N)"
 ms=$(((t2 - t1) / 1000000))
 code="$(dk inspect -f '{{.State.ExitCode}}' icmp-server)"
 dk_t 30 logs --tail 5 icmp-server 2>&1 | indent
+# Exit status 0 is pong's own clean exit on SIGTERM; docker's SIGKILL after
+# -t 10 would show as 137. The time is reported, not asserted.
 [[ "$code" == 0 ]] || fail "pong's exit status after SIGTERM is $code, expected 0"
-((ms <= PONG_STOP_LIMIT_MS)) || fail "stopping took $ms ms (limit $PONG_STOP_LIMIT_MS ms)"
 ok "stopped in $ms ms, exit status 0"
 
 step "pong stopped: same name, addresses and sysctls, no pong; the same pings go unanswered, over either family"
