@@ -28,7 +28,6 @@
 #   PONG_CONTAINERS_FRESH=1  delete the engine's images and the debootstrap cache
 #                            first (a run from scratch)
 #   PING_COUNT               pings per tool and family (default 4)
-#   PONG_STOP_LIMIT_MS       how fast the server must stop (default 1000)
 #   PONG_CONTAINERS_LOGDIR   where build and daemon logs go
 #                            (default /tmp/pong-containers-logs)
 #   PONG_DOCKER_MAX_MB       above this, unused images are removed at the end
