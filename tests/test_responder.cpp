@@ -3,12 +3,16 @@
 // the kernel lays them out. No sockets.
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <array>
+#include <csignal>
 #include <cstring>
 #include <vector>
 
@@ -16,6 +20,8 @@
 #include "control_messages.hpp"
 #include "packets.hpp"
 #include "reply_plan.hpp"
+#include "service.hpp"
+#include "sys/signal_fd.hpp"
 #include "wire/ipv4.hpp"
 #include "wire/ipv6.hpp"
 
@@ -222,6 +228,71 @@ TEST(AnycastAddresses, StaysWithinItsFixedCapacity) {
   EXPECT_EQ(table.size(), AnycastAddresses::kCapacity);
   EXPECT_TRUE(table.full());
   EXPECT_FALSE(AnycastAddresses::parse("2 eth0 fd000000000000000000000000000001 1\n").full());
+}
+
+// A family engine whose "socket" is an eventfd: readable while a count is
+// pending, and serve_batch() reads it, as a batch of datagrams would be.
+class FakeServer final : public BatchServer {
+ public:
+  FakeServer() : fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
+  ~FakeServer() override { ::close(fd_); }
+  void queue() const {
+    const std::uint64_t one = 1;
+    ASSERT_EQ(::write(fd_, &one, sizeof one), static_cast<ssize_t>(sizeof one));
+  }
+  int fd() const override { return fd_; }
+  std::expected<void, std::string> serve_batch() override {
+    std::uint64_t count = 0;
+    if (::read(fd_, &count, sizeof count) == static_cast<ssize_t>(sizeof count)) batches += count;
+    return {};
+  }
+  const Counters& counters() const override { return counters_; }
+  std::string_view family_name() const override { return "fake"; }
+
+  std::uint64_t batches = 0;
+
+ private:
+  int fd_;
+  Counters counters_;
+};
+
+TEST(Serve, QueuedDatagramsOfEveryFamilyAreServedBeforeTheStopSignal) {
+  auto signals = sys::open_signal_fd({SIGTERM, SIGUSR1});
+  ASSERT_TRUE(signals);
+  FakeServer v4, v6;
+  v4.queue();
+  v6.queue();
+  // Blocked, so pending: the signalfd is readable with both sockets.
+  ASSERT_EQ(::raise(SIGTERM), 0);
+  std::array<BatchServer*, 2> servers{&v4, &v6};
+  EXPECT_TRUE(serve(servers, signals->get()));
+  EXPECT_EQ(v4.batches, 1u);
+  EXPECT_EQ(v6.batches, 1u);
+}
+
+TEST(Serve, Sigusr1KeepsServing) {
+  auto signals = sys::open_signal_fd({SIGTERM, SIGUSR1});
+  ASSERT_TRUE(signals);
+  FakeServer only;
+  ASSERT_EQ(::raise(SIGUSR1), 0);
+  only.queue();
+  // SIGUSR1 is handled (the counters logged) and serving goes on; the
+  // SIGTERM that follows ends it.
+  ASSERT_EQ(::raise(SIGTERM), 0);
+  std::array<BatchServer*, 1> servers{&only};
+  EXPECT_TRUE(serve(servers, signals->get()));
+  EXPECT_EQ(only.batches, 1u);
+  // Both signals were read: had SIGUSR1 stopped pong, SIGTERM would still
+  // be pending on the signalfd.
+  pollfd pending{signals->get(), POLLIN, 0};
+  EXPECT_EQ(::poll(&pending, 1, 0), 0);
+}
+
+TEST(Serve, RefusesNoServersOrMoreThanTwo) {
+  FakeServer a, b, c;
+  std::array<BatchServer*, 3> three{&a, &b, &c};
+  EXPECT_FALSE(serve(three, -1));
+  EXPECT_FALSE(serve(std::span<BatchServer* const>{}, -1));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "echo.hpp"
 #include "icmpv4.hpp"
 #include "ipv4.hpp"
+#include "ipv6.hpp"
 
 namespace pong::wire {
 namespace {
@@ -25,6 +26,18 @@ static_assert(checksum_update_rfc1141(0xDD2F, 0x5555, 0x3285) == 0xFFFF);
 // Echo request 8/0 with checksum 492b (the tcpdump capture in tests/)
 // becomes a reply with checksum 512b.
 static_assert(checksum_update(0x492b, 0x0800, 0x0000) == 0x512b);
+
+// The captured ping -6 in tests/packets.hpp: fd00:10:113::2 -> ::3, 12
+// bytes of ICMPv6. Its pseudo-header sums to fc92 (RFC 8200 8.1, worked by
+// hand in tests/test_icmpv6.cpp), and the request's checksum 7119 becomes
+// the reply's 7019 when type 128 becomes 129.
+constexpr std::array<std::uint8_t, 16> kCapturedClient{0xfd, 0, 0, 0x10, 0x01, 0x13, 0, 0,
+                                                       0,    0, 0, 0,    0,    0,    0, 2};
+constexpr std::array<std::uint8_t, 16> kCapturedServer{0xfd, 0, 0, 0x10, 0x01, 0x13, 0, 0,
+                                                       0,    0, 0, 0,    0,    0,    0, 3};
+static_assert(ipv6_pseudo_header_sum(kCapturedClient, kCapturedServer, 12, kIpProtocolIcmpv6)
+                  .folded() == 0xfc92);
+static_assert(checksum_update(0x7119, 0x8000, 0x8100) == 0x7019);
 
 }  // namespace
 }  // namespace pong::wire
