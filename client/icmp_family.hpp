@@ -1,6 +1,6 @@
 // ICMP of either family as pinger sees it. Everything in which RFC 792
 // (ICMP for IPv4) and RFC 4443 (ICMPv6) differ for a ping client is in the
-// two IcmpRules specialisations below: the numbers, the names, which
+// two IcmpRules specialisations below: the numbers, which
 // errors concern a request we sent, what their bytes 4..7 carry, how the
 // request is quoted, what the checksum covers, and the largest echo.
 // Reply matching, reporting and the request itself are written once, as
@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "wire/address.hpp"
+#include "wire/icmp_type.hpp"
 #include "wire/icmpv4.hpp"
 #include "wire/icmpv6.hpp"
 #include "wire/ipv4.hpp"
@@ -70,11 +71,6 @@ struct IcmpRules<wire::Icmpv4Type> {
   // RFC 792: "the ICMP message starting with the ICMP Type" is all the
   // checksum covers, so pinger can check it on the bytes it reads.
   static constexpr bool kChecksumCoversMessageOnly = true;
-
-  static constexpr std::string_view type_name(Type type) { return wire::icmpv4_type_name(type); }
-  static constexpr std::string_view code_name(Type type, std::uint8_t code) {
-    return wire::icmpv4_code_name(type, code);
-  }
 
   // RFC 1122 3.2.2.1, 3.2.2.4, 3.2.2.5: the errors reported to the
   // transport (here: to the user) about a datagram it sent. Source Quench
@@ -146,11 +142,6 @@ struct IcmpRules<wire::Icmpv6Type> {
   // it in on send, so a reply with a bad checksum never reaches pinger.
   static constexpr bool kChecksumCoversMessageOnly = false;
 
-  static constexpr std::string_view type_name(Type type) { return wire::icmpv6_type_name(type); }
-  static constexpr std::string_view code_name(Type type, std::uint8_t code) {
-    return wire::icmpv6_code_name(type, code);
-  }
-
   // RFC 4443 2.1: the error messages are types 0 to 127; 1 to 4 are
   // defined (3.1-3.4), and each quotes "as much of invoking packet as
   // possible".
@@ -199,66 +190,15 @@ struct IcmpRules<wire::Icmpv6Type> {
   }
 };
 
-// Calls `f` with std::type_identity<Icmpv4Type> or <Icmpv6Type>: the one
-// place that chooses between the families, for code written once over the
-// type enum. IcmpType::visit goes through it too.
-template <class F>
-constexpr decltype(auto) visit_family(wire::IpFamily family, F&& f) {
-  if (family == wire::IpFamily::kIpv4) {
-    return std::forward<F>(f)(std::type_identity<wire::Icmpv4Type>{});
-  }
-  return std::forward<F>(f)(std::type_identity<wire::Icmpv6Type>{});
-}
-
-// An ICMP type of either family: the byte on the wire and the numbering it
-// belongs to. Converts implicitly from either family's enum, so
-// `type == wire::Icmpv6Type::kEchoReply` reads as it should.
-class IcmpType {
- public:
-  constexpr IcmpType() = default;
-  constexpr IcmpType(wire::Icmpv4Type type)  // NOLINT: implicit by design
-      : family_(wire::IpFamily::kIpv4), value_(std::to_underlying(type)) {}
-  constexpr IcmpType(wire::Icmpv6Type type)  // NOLINT: implicit by design
-      : family_(wire::IpFamily::kIpv6), value_(std::to_underlying(type)) {}
-
-  // The type byte as the kernel reports it (sock_extended_err.ee_type).
-  static constexpr IcmpType from_wire(wire::IpFamily family, std::uint8_t value) {
-    return family == wire::IpFamily::kIpv4 ? IcmpType(static_cast<wire::Icmpv4Type>(value))
-                                           : IcmpType(static_cast<wire::Icmpv6Type>(value));
-  }
-
-  constexpr wire::IpFamily family() const { return family_; }
-  constexpr std::uint8_t value() const { return value_; }
-
-  // Calls `f` with the type as its family's enum.
-  template <class F>
-  constexpr decltype(auto) visit(F&& f) const {
-    return visit_family(family_, [&](auto tag) {
-      return std::forward<F>(f)(static_cast<typename decltype(tag)::type>(value_));
-    });
-  }
-
-  friend constexpr bool operator==(const IcmpType&, const IcmpType&) = default;
-
- private:
-  wire::IpFamily family_ = wire::IpFamily::kIpv4;
-  std::uint8_t value_ = 0;
-};
+// The family-neutral type value and its dispatch live in the wire core.
+using wire::icmp_code_name;
+using wire::icmp_type_name;
+using wire::IcmpType;
+using wire::visit_family;
 
 // The rules of the family whose type enum is `decltype(type)`.
 template <class Type>
 using RulesOf = IcmpRules<std::remove_cvref_t<Type>>;
-
-// "echo reply", "time exceeded", ... in the family's own numbering.
-constexpr std::string_view icmp_type_name(IcmpType type) {
-  return type.visit([](auto t) { return RulesOf<decltype(t)>::type_name(t); });
-}
-
-// "host unreachable", "hop limit exceeded in transit", ...; "" for a code
-// without a name.
-constexpr std::string_view icmp_code_name(IcmpType type, std::uint8_t code) {
-  return type.visit([code](auto t) { return RulesOf<decltype(t)>::code_name(t, code); });
-}
 
 // Which error this type is, if it is one that concerns a request.
 constexpr std::optional<IcmpError> icmp_error_of(IcmpType type) {

@@ -43,28 +43,30 @@ wire::Ipv4Address address_at(std::span<const std::uint8_t> bytes, std::size_t of
 // Error messages whose body is the invoking datagram: RFC 792's Destination
 // Unreachable, Source Quench, Redirect, Time Exceeded and Parameter
 // Problem; RFC 4443 3's four error messages.
-bool quotes_invoking_packet(IcmpType type) {
-  if (const auto* v4 = std::get_if<wire::Icmpv4Type>(&type)) {
-    using enum wire::Icmpv4Type;
-    return *v4 == kDestinationUnreachable || *v4 == kSourceQuench || *v4 == kRedirect ||
-           *v4 == kTimeExceeded || *v4 == kParameterProblem;
-  }
+bool quotes_invoking_packet(wire::Icmpv4Type type) {
+  using enum wire::Icmpv4Type;
+  return type == kDestinationUnreachable || type == kSourceQuench || type == kRedirect ||
+         type == kTimeExceeded || type == kParameterProblem;
+}
+bool quotes_invoking_packet(wire::Icmpv6Type type) {
   using enum wire::Icmpv6Type;
-  const auto v6 = std::get<wire::Icmpv6Type>(type);
-  return v6 == kDestinationUnreachable || v6 == kPacketTooBig || v6 == kTimeExceeded ||
-         v6 == kParameterProblem;
+  return type == kDestinationUnreachable || type == kPacketTooBig || type == kTimeExceeded ||
+         type == kParameterProblem;
+}
+bool quotes_invoking_packet(IcmpType type) {
+  return type.visit([](auto t) { return quotes_invoking_packet(t); });
 }
 
 // Messages with an identifier and sequence number in bytes 4-7: echo in
 // both families (RFC 792, RFC 4443 4), and ICMPv4's timestamp, information
 // and address mask messages (RFC 792, RFC 950).
 bool has_identifier(IcmpType type) {
-  if (is_echo_request(type) || is_echo_reply(type)) return true;
-  const auto* v4 = std::get_if<wire::Icmpv4Type>(&type);
-  if (v4 == nullptr) return false;
+  if (type.is_echo_request() || type.is_echo_reply()) return true;
+  if (type.family() != wire::IpFamily::kIpv4) return false;
   using enum wire::Icmpv4Type;
-  return *v4 == kTimestamp || *v4 == kTimestampReply || *v4 == kInformationRequest ||
-         *v4 == kInformationReply || *v4 == kAddressMaskRequest || *v4 == kAddressMaskReply;
+  const auto v4 = static_cast<wire::Icmpv4Type>(type.value());
+  return v4 == kTimestamp || v4 == kTimestampReply || v4 == kInformationRequest ||
+         v4 == kInformationReply || v4 == kAddressMaskRequest || v4 == kAddressMaskReply;
 }
 
 // ---- IPv4 ------------------------------------------------------------------
@@ -217,7 +219,7 @@ QuotedTransport read_transport(std::uint8_t protocol, std::span<const std::uint8
     const auto family =
         protocol == wire::kIpProtocolIcmp ? wire::IpFamily::kIpv4 : wire::IpFamily::kIpv6;
     if (rest.size() >= 2) {
-      t.icmp_type = icmp_type_of(family, rest[0]);
+      t.icmp_type = IcmpType::from_wire(family, rest[0]);
       t.icmp_code = rest[1];
     }
     if (rest.size() >= 8 && t.icmp_type && has_identifier(*t.icmp_type)) {
@@ -502,25 +504,6 @@ std::expected<DecodedPacket, LabError> decode_ipv6(LinkLayer link,
 
 }  // namespace
 
-IcmpType icmp_type_of(wire::IpFamily family, std::uint8_t value) {
-  if (family == wire::IpFamily::kIpv4) return static_cast<wire::Icmpv4Type>(value);
-  return static_cast<wire::Icmpv6Type>(value);
-}
-
-std::uint8_t icmp_type_number(IcmpType type) {
-  return std::visit([](auto t) { return std::to_underlying(t); }, type);
-}
-
-bool is_echo_request(IcmpType type) {
-  return type == IcmpType{wire::Icmpv4Type::kEchoRequest} ||
-         type == IcmpType{wire::Icmpv6Type::kEchoRequest};
-}
-
-bool is_echo_reply(IcmpType type) {
-  return type == IcmpType{wire::Icmpv4Type::kEchoReply} ||
-         type == IcmpType{wire::Icmpv6Type::kEchoReply};
-}
-
 ChecksumCheck check_checksum(std::span<const std::uint8_t> bytes, std::size_t field_offset,
                              wire::ChecksumAccumulator pseudo_header) {
   ChecksumCheck c;
@@ -561,29 +544,13 @@ std::expected<DecodedPacket, LabError> decode_packet(std::span<const std::uint8_
 }
 
 std::string icmp_type_label(IcmpType type) {
-  if (is_echo_request(type)) return "echo request";
-  const auto name = std::visit(
-      [](auto t) -> std::string_view {
-        if constexpr (std::is_same_v<decltype(t), wire::Icmpv4Type>) {
-          return wire::icmpv4_type_name(t);
-        } else {
-          return wire::icmpv6_type_name(t);
-        }
-      },
-      type);
+  if (type.is_echo_request()) return "echo request";
+  const auto name = wire::icmp_type_name(type);
   return name.empty() ? std::string("unassigned") : std::string(name);
 }
 
 std::string icmp_code_label(IcmpType type, std::uint8_t code) {
-  const auto name = std::visit(
-      [code](auto t) -> std::string_view {
-        if constexpr (std::is_same_v<decltype(t), wire::Icmpv4Type>) {
-          return wire::icmpv4_code_name(t, code);
-        } else {
-          return wire::icmpv6_code_name(t, code);
-        }
-      },
-      type);
+  const auto name = wire::icmp_code_name(type, code);
   if (!name.empty()) return std::string(name);
   // Types whose codes are a list the RFCs keep: a code not on it is
   // unassigned. Elsewhere only code 0 is defined.

@@ -27,19 +27,14 @@
 #include "wire/address.hpp"
 #include "wire/bytes.hpp"
 #include "wire/checksum.hpp"
+#include "wire/icmp_type.hpp"
 #include "wire/icmpv4.hpp"
 #include "wire/icmpv6.hpp"
 
 namespace pong::lab {
 
-// An ICMP type of either family, as its family's enum.
-using IcmpType = std::variant<wire::Icmpv4Type, wire::Icmpv6Type>;
-
-// The enum for `value` in `family`'s numbering.
-IcmpType icmp_type_of(wire::IpFamily family, std::uint8_t value);
-std::uint8_t icmp_type_number(IcmpType type);
-bool is_echo_request(IcmpType type);
-bool is_echo_reply(IcmpType type);
+// An ICMP type of either family (the wire core's one value for both).
+using wire::IcmpType;
 
 struct ChecksumCheck {
   std::uint16_t value = 0;     // as found in the packet

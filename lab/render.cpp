@@ -159,11 +159,6 @@ std::string section(std::string_view title, std::string_view detail, const Style
   return line + '\n';
 }
 
-wire::IpFamily family_of(IcmpType type) {
-  return std::holds_alternative<wire::Icmpv4Type>(type) ? wire::IpFamily::kIpv4
-                                                        : wire::IpFamily::kIpv6;
-}
-
 std::uint8_t protocol_of(const IpHeader& header) {
   if (const auto* v4 = std::get_if<Ipv4Header>(&header)) return v4->protocol;
   return std::get<Ipv6Header>(header).next_header;
@@ -190,8 +185,8 @@ void quoted_rows(std::string& out, const QuotedDatagram& q, const Style& style) 
                        q.leading.size(), format_hex_groups(q.leading, 0));
   }
   if (t.icmp_type) {
-    row(out, "    ", fmt::format("{} type", icmp_name(family_of(*t.icmp_type))),
-        fmt::format("{}", icmp_type_number(*t.icmp_type)), icmp_type_label(*t.icmp_type));
+    row(out, "    ", fmt::format("{} type", icmp_name(t.icmp_type->family())),
+        fmt::format("{}", t.icmp_type->value()), icmp_type_label(*t.icmp_type));
     row(out, "    ", "code", fmt::format("{}", t.icmp_code.value_or(0)),
         icmp_code_label(*t.icmp_type, t.icmp_code.value_or(0)));
     if (t.icmp_identifier) row(out, "    ", "identifier", fmt::format("{}", *t.icmp_identifier));
@@ -286,8 +281,8 @@ std::string checksum_verdict(const ChecksumSteps& steps, const Style& style) {
 }
 
 void icmp_header_rows(std::string& out, const IcmpMessage& m, const Style& style) {
-  const bool v6 = family_of(m.type) == wire::IpFamily::kIpv6;
-  row(out, "  ", "type", fmt::format("{}", icmp_type_number(m.type)), icmp_type_label(m.type));
+  const bool v6 = m.type.family() == wire::IpFamily::kIpv6;
+  row(out, "  ", "type", fmt::format("{}", m.type.value()), icmp_type_label(m.type));
   row(out, "  ", "code", fmt::format("{}", m.code), icmp_code_label(m.type, m.code));
   if (m.checksum) {
     row(out, "  ", "checksum", h16(m.checksum_field),
@@ -328,7 +323,7 @@ void icmp_header_rows(std::string& out, const IcmpMessage& m, const Style& style
 // for ICMPv6 the checksum step by step.
 void icmp_body(std::string& out, const IcmpMessage& m, const RenderOptions& options) {
   const Style& style = options.style;
-  const bool v6 = family_of(m.type) == wire::IpFamily::kIpv6;
+  const bool v6 = m.type.family() == wire::IpFamily::kIpv6;
   if (m.quoted) {
     out += '\n';
     out += v6 ? section("quoted packet",
@@ -342,7 +337,7 @@ void icmp_body(std::string& out, const IcmpMessage& m, const RenderOptions& opti
                                     m.data.size()),
                         style);
     quoted_rows(out, *m.quoted, style);
-  } else if (!m.data.empty() || is_echo_request(m.type) || is_echo_reply(m.type)) {
+  } else if (!m.data.empty() || m.type.is_echo_request() || m.type.is_echo_reply()) {
     out += '\n';
     out += section("data",
                    fmt::format("{} bytes{}", m.data.size(),
@@ -663,9 +658,8 @@ std::string render_reply(const ReplyExplanation& r, const Capture& capture, std:
   out +=
       fmt::format("  the one word that changes: {} bytes 0-1, type and code\n", icmp_name(family));
   const auto type_code = [family](std::uint16_t word) {
-    const IcmpType type = icmp_type_of(family, static_cast<std::uint8_t>(word >> 8));
-    return fmt::format("type {} ({}), code {}", icmp_type_number(type), icmp_type_label(type),
-                       word & 0xFF);
+    const IcmpType type = IcmpType::from_wire(family, static_cast<std::uint8_t>(word >> 8));
+    return fmt::format("type {} ({}), code {}", type.value(), icmp_type_label(type), word & 0xFF);
   };
   out += fmt::format("    request  {:02x} {:02x}  m  = {}  {}\n", r.old_word >> 8,
                      r.old_word & 0xFF, h16(r.old_word), type_code(r.old_word));

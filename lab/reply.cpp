@@ -28,12 +28,11 @@ LabError not_answered(wire::DropReason reason, const DecodedPacket& request) {
       const IcmpType request_type = family == wire::IpFamily::kIpv4
                                         ? IcmpType{wire::Icmpv4Type::kEchoRequest}
                                         : IcmpType{wire::Icmpv6Type::kEchoRequest};
-      return LabError(
-          LabErrorKind::kNotEchoRequest,
-          fmt::format("this is an {} {} (type {}), not an echo request (type {}): "
-                      "pong answers echo requests only and counts this as {}",
-                      icmp_name(family), icmp_type_label(icmp->type), icmp_type_number(icmp->type),
-                      icmp_type_number(request_type), name));
+      return LabError(LabErrorKind::kNotEchoRequest,
+                      fmt::format("this is an {} {} (type {}), not an echo request (type {}): "
+                                  "pong answers echo requests only and counts this as {}",
+                                  icmp_name(family), icmp_type_label(icmp->type),
+                                  icmp->type.value(), request_type.value(), name));
     }
     case wire::DropReason::kNonUnicastDestination:
       return LabError(LabErrorKind::kNotEchoRequest,
@@ -162,7 +161,7 @@ std::expected<ReplyExplanation, LabError> explain_reply(std::span<const std::uin
 }
 
 bool is_reply_to(const DecodedPacket& candidate, const ReplyExplanation& request) {
-  return candidate.icmp && is_echo_reply(candidate.icmp->type) &&
+  return candidate.icmp && candidate.icmp->type.is_echo_reply() &&
          candidate.family() == request.request.family() && request.request.icmp &&
          candidate.icmp->identifier == request.request.icmp->identifier &&
          candidate.icmp->sequence == request.request.icmp->sequence &&

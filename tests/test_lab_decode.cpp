@@ -424,9 +424,10 @@ TEST(IcmpLabels, EveryRfc4443CodeHasAName) {
   EXPECT_EQ(icmp_type_label(kNeighborSolicitation), "neighbor solicitation");
   EXPECT_EQ(icmp_type_label(static_cast<wire::Icmpv6Type>(200)), "unassigned");
   // The same number means different things in the two families.
-  EXPECT_EQ(icmp_type_label(icmp_type_of(wire::IpFamily::kIpv4, 3)), "destination unreachable");
-  EXPECT_EQ(icmp_type_label(icmp_type_of(wire::IpFamily::kIpv6, 3)), "time exceeded");
-  EXPECT_EQ(icmp_type_number(wire::Icmpv6Type::kEchoReply), 129);
+  EXPECT_EQ(icmp_type_label(IcmpType::from_wire(wire::IpFamily::kIpv4, 3)),
+            "destination unreachable");
+  EXPECT_EQ(icmp_type_label(IcmpType::from_wire(wire::IpFamily::kIpv6, 3)), "time exceeded");
+  EXPECT_EQ(IcmpType{wire::Icmpv6Type::kEchoReply}.value(), 129);
 }
 
 // ---- IPv6 -------------------------------------------------------------------
