@@ -11,7 +11,7 @@ pong_unit_test(test_pinger_payload pong_client)
 # flips a data byte (with or without fixing the checksum) and can answer
 # from another address.
 add_executable(flip_responder helpers/flip_responder.cpp)
-target_link_libraries(flip_responder PRIVATE pong_sys CLI11::CLI11)
+target_link_libraries(flip_responder PRIVATE pong_responder pong_sys CLI11::CLI11)
 
 pong_integration_test(pinger_replies pinger_replies.sh)
 pong_integration_test(pinger_kernel pinger_kernel.sh)

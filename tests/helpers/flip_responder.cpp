@@ -32,6 +32,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "control_messages.hpp"
 #include "sys/raw_socket.hpp"
 #include "sys/resolve.hpp"
 #include "sys/socket_address.hpp"
@@ -68,16 +69,13 @@ std::optional<Request> read_request(IpFamily family, std::span<std::uint8_t> dat
   const auto sender = pong::sys::from_sockaddr(
       *static_cast<const sockaddr_storage*>(header.msg_name), header.msg_namelen);
   if (!sender) return std::nullopt;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
-    if (c->cmsg_level != IPPROTO_IPV6 || c->cmsg_type != IPV6_PKTINFO) continue;
-    in6_pktinfo info{};
-    std::memcpy(&info, CMSG_DATA(c), sizeof info);
-    return Request{datagram,
-                   {sender->address, sender->scope_id, 0},
-                   pong::sys::from_in6_addr(info.ipi6_addr),
-                   info.ipi6_ifindex};
-  }
-  return std::nullopt;
+  // pong's own control-message codec.
+  const auto control = pong::responder::read_ipv6_control(header);
+  if (!control.has_packet_info) return std::nullopt;
+  return Request{datagram,
+                 {sender->address, sender->scope_id, 0},
+                 control.destination,
+                 control.interface_index};
 }
 
 // Turns an Echo Request into a damaged reply, in place; returns its
@@ -101,32 +99,6 @@ std::optional<std::uint16_t> damage(std::span<std::uint8_t> icmp, Mode mode, std
     if (kOwnChecksum && mode == Mode::kFlip) packet->fill_checksum();
   }
   return packet->sequence();
-}
-
-// The control message that picks the reply's source address (and, for
-// IPv6, its interface).
-socklen_t source_control(const pong::wire::IpAddress& source, unsigned interface,
-                         std::span<std::uint8_t> buffer, msghdr& h) {
-  h.msg_control = buffer.data();
-  h.msg_controllen = buffer.size();
-  cmsghdr* c = CMSG_FIRSTHDR(&h);
-  if (source.is_ipv4()) {
-    in_pktinfo info{};
-    info.ipi_spec_dst = pong::sys::to_in_addr(source.ipv4());
-    c->cmsg_level = IPPROTO_IP;
-    c->cmsg_type = IP_PKTINFO;
-    c->cmsg_len = CMSG_LEN(sizeof info);
-    std::memcpy(CMSG_DATA(c), &info, sizeof info);
-    return CMSG_SPACE(sizeof info);
-  }
-  in6_pktinfo info{};
-  info.ipi6_addr = pong::sys::to_in6_addr(source.ipv6());
-  info.ipi6_ifindex = interface;
-  c->cmsg_level = IPPROTO_IPV6;
-  c->cmsg_type = IPV6_PKTINFO;
-  c->cmsg_len = CMSG_LEN(sizeof info);
-  std::memcpy(CMSG_DATA(c), &info, sizeof info);
-  return CMSG_SPACE(sizeof info);
 }
 
 std::expected<pong::sys::UniqueFd, std::string> open_socket(IpFamily family) {
@@ -236,9 +208,13 @@ int main(int argc, char** argv) {
     h.msg_namelen = pong::sys::to_sockaddr(request->sender, to);
     h.msg_iov = &out;
     h.msg_iovlen = 1;
-    alignas(cmsghdr) std::array<std::uint8_t, CMSG_SPACE(sizeof(in6_pktinfo))> control{};
-    h.msg_controllen =
-        source_control(source.value_or(request->destination), request->interface, control, h);
+    // The reply's source (and, for IPv6, interface), through pong's codec.
+    pong::wire::EchoReply reply{};
+    reply.source = source.value_or(request->destination);
+    reply.interface_index = request->interface;
+    alignas(cmsghdr) std::array<std::uint8_t, pong::responder::kReplyControlCapacity> control{};
+    h.msg_control = control.data();
+    h.msg_controllen = pong::responder::write_reply_control(control, reply, {});
     if (::sendmsg(fd, &h, 0) < 0) {
       std::perror("flip_responder: sendmsg");
       continue;

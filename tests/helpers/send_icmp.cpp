@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "sys/resolve.hpp"
+#include "sys/socket_address.hpp"
 #include "text/hex.hpp"
 
 namespace {
@@ -31,12 +33,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: send_icmp IPV4-ADDRESS HEX [IP-OPTIONS-HEX]\n");
     return 2;
   }
-  sockaddr_in to{};
-  to.sin_family = AF_INET;
-  if (inet_pton(AF_INET, argv[1], &to.sin_addr) != 1) {
+  const auto address = pong::sys::parse_ip_address(argv[1]);
+  if (!address || !address->is_ipv4()) {
     std::fprintf(stderr, "send_icmp: '%s' is not an IPv4 address\n", argv[1]);
     return 2;
   }
+  sockaddr_storage to{};
+  const socklen_t to_length = pong::sys::to_sockaddr({*address}, to);
   std::vector<unsigned char> bytes;
   std::vector<unsigned char> options;
   if (!from_hex(argv[2], bytes) || (argc == 4 && !from_hex(argv[3], options))) {
@@ -53,7 +56,7 @@ int main(int argc, char** argv) {
     std::perror("send_icmp: IP_OPTIONS");
     return 2;
   }
-  if (sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to) < 0) {
+  if (sendto(fd, bytes.data(), bytes.size(), 0, reinterpret_cast<sockaddr*>(&to), to_length) < 0) {
     std::perror("send_icmp: sendto");
     return 1;
   }
