@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
+#include <expected>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,29 +52,7 @@ std::string zone_name(std::uint32_t scope_id) {
   return name.data();
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{
-      "pinger: sends ICMP Echo Requests to HOST and prints a line per reply, as the article's "
-      "client did:\n"
-      "  21 bytes from 172.22.0.3: pid=921, icmp_type=echo reply, icmp_seq=0, data=hello from "
-      "client, time:590μs\n"
-      "\"21 bytes\" is the echo body: identifier and sequence (4 bytes) plus the data (17 bytes "
-      "of \"hello from client\"); the ICMP message adds 4 bytes of type, code and checksum, the "
-      "IPv4 header 20 more (the IPv6 header 40). pid is the ICMP identifier (this process's id "
-      "& 0xffff; on a datagram socket the kernel's choice when that one is taken). Sequence "
-      "numbers start at 0; time is the round trip in microseconds. Flags as iputils ping: (DUP!), "
-      "(BAD CHECKSUM!), (DIFFERENT ADDRESS!), 'wrong data byte #i ...'.\n"
-      "HOST is a name, an IPv4 address or an IPv6 address (fe80::1%eth0 for a link-local one); a "
-      "name with addresses of both families is pinged over IPv4, as iputils does, unless -6 is "
-      "given.\n"
-      "Without -c it pings until Ctrl-C. The run ends with an iputils-style summary.\n"
-      "Exit status: 0 when a reply came (with -w and -c: when COUNT replies came), 1 when none "
-      "did, 2 on an error (bad option, unknown host, no socket).\n"
-      "Example: pinger -c 4 icmp-server"};
-  app.set_version_flag("-V,--version", std::string("pinger ") + PONG_VERSION);
-
+struct CommandLine {
   std::string host;
   std::optional<std::uint64_t> count;
   double interval = 1.0;
@@ -90,62 +69,131 @@ int main(int argc, char** argv) {
   bool ipv4 = false;
   bool ipv6 = false;
   std::string socket_choice = "auto";
+};
 
-  app.add_option("host", host, "Host name, IPv4 address or IPv6 address (with %zone if link-local)")
+constexpr const char* kDescription =
+    "pinger: sends ICMP Echo Requests to HOST and prints a line per reply, as the article's "
+    "client did:\n"
+    "  21 bytes from 172.22.0.3: pid=921, icmp_type=echo reply, icmp_seq=0, data=hello from "
+    "client, time:590μs\n"
+    "\"21 bytes\" is the echo body: identifier and sequence (4 bytes) plus the data (17 bytes "
+    "of \"hello from client\"); the ICMP message adds 4 bytes of type, code and checksum, the "
+    "IPv4 header 20 more (the IPv6 header 40). pid is the ICMP identifier (this process's id "
+    "& 0xffff; on a datagram socket the kernel's choice when that one is taken). Sequence "
+    "numbers start at 0; time is the round trip in microseconds. Flags as iputils ping: (DUP!), "
+    "(BAD CHECKSUM!), (DIFFERENT ADDRESS!), 'wrong data byte #i ...'.\n"
+    "HOST is a name, an IPv4 address or an IPv6 address (fe80::1%eth0 for a link-local one); a "
+    "name with addresses of both families is pinged over IPv4, as iputils does, unless -6 is "
+    "given.\n"
+    "Without -c it pings until Ctrl-C. The run ends with an iputils-style summary.\n"
+    "Exit status: 0 when a reply came (with -w and -c: when COUNT replies came), 1 when none "
+    "did, 2 on an error (bad option, unknown host, no socket).\n"
+    "Example: pinger -c 4 icmp-server";
+
+void add_options(CLI::App& app, CommandLine& cl) {
+  app.add_option("host", cl.host,
+                 "Host name, IPv4 address or IPv6 address (with %zone if link-local)")
       ->required();
-  app.add_option("-c,--count", count,
+  app.add_option("-c,--count", cl.count,
                  "Stop after sending COUNT requests (and waiting for their replies). Default: "
                  "until Ctrl-C. With -w: stop once COUNT replies came")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{4294967295}));
-  app.add_option("-i,--interval", interval, "Seconds between requests, at least 0.002")
+  app.add_option("-i,--interval", cl.interval, "Seconds between requests, at least 0.002")
       ->check(CLI::Range(0.002, 86400.0))
       ->capture_default_str();
-  app.add_option("-W,--timeout", timeout,
+  app.add_option("-W,--timeout", cl.timeout,
                  "Seconds to wait for the replies after the last request (as iputils -W); "
                  "later replies are lost")
       ->check(CLI::Range(0.001, 86400.0))
       ->capture_default_str();
-  app.add_option("-w,--deadline", deadline,
+  app.add_option("-w,--deadline", cl.deadline,
                  "Stop after this many seconds, whatever was sent or received")
       ->check(CLI::Range(0.001, 86400.0 * 365));
-  app.add_option("-s,--size", size,
+  app.add_option("-s,--size", cl.size,
                  fmt::format("Data bytes per request, after identifier and sequence (0 to {} over "
                              "IPv4, {} over IPv6). The text or pattern is repeated or cut to this "
                              "size. Default: the text's length, or 56 with -p",
                              pong::client::max_echo_data(pong::wire::IpFamily::kIpv4),
                              pong::client::max_echo_data(pong::wire::IpFamily::kIpv6)));
   auto* data_option = app.add_option(
-      "-d,--data", text,
+      "-d,--data", cl.text,
       fmt::format("Payload text (default \"{}\")", pong::client::kDefaultPayloadText));
-  app.add_option("-p,--pattern", pattern,
+  app.add_option("-p,--pattern", cl.pattern,
                  "Fill the payload with this hex pattern of 1 to 16 bytes, e.g. ff00 (as "
                  "iputils -p)")
       ->excludes(data_option);
-  app.add_option("-t,--ttl", ttl,
+  app.add_option("-t,--ttl", cl.ttl,
                  "IP time to live of the requests (1 to 255); over IPv6 their hop limit")
       ->check(CLI::Range(1, 255));
-  app.add_option("-Q,--tos", tos,
+  app.add_option("-Q,--tos", cl.tos,
                  "IP type of service byte of the requests (0 to 255; DSCP << 2 | ECN), "
                  "decimal or 0x hex; over IPv6 their traffic class")
       ->check(CLI::Range(0, 255));
-  app.add_flag("-q,--quiet", quiet, "Print the summary only");
-  app.add_flag("-D,--timestamps", timestamps,
+  app.add_flag("-q,--quiet", cl.quiet, "Print the summary only");
+  app.add_flag("-D,--timestamps", cl.timestamps,
                "Print the time (seconds.microseconds since 1970) before each line");
-  app.add_flag("--json", json,
+  app.add_flag("--json", cl.json,
                "Print the summary as one JSON object on stdout (host, address, socket, "
                "identifier, data_bytes, transmitted, received, duplicates, corrupted, errors, "
                "packet_loss_percent, time_ms, rtt_ms{min,avg,max,mdev} or null); the reply "
                "lines then go to stderr");
-  auto* v4 = app.add_flag("-4", ipv4, "Use IPv4 only: resolve HOST to an IPv4 address");
-  app.add_flag("-6", ipv6, "Use IPv6 only: resolve HOST to an IPv6 address (AAAA)")->excludes(v4);
+  auto* v4 = app.add_flag("-4", cl.ipv4, "Use IPv4 only: resolve HOST to an IPv4 address");
+  app.add_flag("-6", cl.ipv6, "Use IPv6 only: resolve HOST to an IPv6 address (AAAA)")
+      ->excludes(v4);
   app.add_option(
-         "--socket", socket_choice,
+         "--socket", cl.socket_choice,
          "ICMP socket: 'dgram' is the unprivileged ping socket (needs a group inside "
          "net.ipv4.ping_group_range, for IPv6 too), 'raw' needs CAP_NET_RAW, 'auto' tries dgram "
          "then raw as iputils does")
       ->check(CLI::IsMember({"auto", "dgram", "raw"}))
       ->capture_default_str();
+}
 
+// The fill the payload repeats: the -p pattern, or the -d text.
+std::expected<std::vector<std::uint8_t>, std::string> payload_fill(const CommandLine& cl) {
+  if (cl.pattern) return pong::client::parse_fill_pattern(*cl.pattern);
+  const std::string_view chosen =
+      cl.text ? std::string_view(*cl.text) : pong::client::kDefaultPayloadText;
+  return std::vector<std::uint8_t>(chosen.begin(), chosen.end());
+}
+
+// Without -s: the text once, or iputils' 56 bytes of a pattern; at most
+// what an echo of the family carries.
+std::expected<std::size_t, std::string> data_size(const CommandLine& cl, std::size_t fill_size,
+                                                  pong::wire::IpFamily family) {
+  const std::size_t data_bytes = cl.size.value_or(cl.pattern ? 56 : fill_size);
+  const std::size_t max_data = pong::client::max_echo_data(family);
+  if (data_bytes <= max_data) return data_bytes;
+  return std::unexpected(fmt::format("{} {} bytes; an {} echo carries at most {} data bytes",
+                                     cl.size ? "the size (-s) is" : "the payload text is",
+                                     data_bytes, family_name(family), max_data));
+}
+
+// The socket, with -t and -Q applied.
+std::expected<pong::client::PingSocket, std::string> open_socket(const CommandLine& cl,
+                                                                 pong::wire::IpFamily family) {
+  const auto choice = cl.socket_choice == "raw"     ? pong::client::SocketChoice::kRaw
+                      : cl.socket_choice == "dgram" ? pong::client::SocketChoice::kDatagram
+                                                    : pong::client::SocketChoice::kAuto;
+  auto socket =
+      pong::client::open_ping_socket(family, choice, static_cast<std::uint16_t>(::getpid()));
+  if (!socket) return socket;
+  if (cl.ttl) {
+    if (auto r = pong::client::set_ttl(*socket, *cl.ttl); !r) return std::unexpected(r.error());
+  }
+  if (cl.tos) {
+    if (auto r = pong::client::set_tos(*socket, *cl.tos); !r) return std::unexpected(r.error());
+  }
+  return socket;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{kDescription};
+  app.set_version_flag("-V,--version", std::string("pinger ") + PONG_VERSION);
+  CommandLine cl;
+  add_options(app, cl);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -153,46 +201,20 @@ int main(int argc, char** argv) {
     return fail(fmt::format("{} (see pinger --help)", e.what()));
   }
 
-  std::vector<std::uint8_t> fill;
-  if (pattern) {
-    auto parsed = pong::client::parse_fill_pattern(*pattern);
-    if (!parsed) return fail(parsed.error());
-    fill = std::move(*parsed);
-  } else {
-    const std::string_view chosen =
-        text ? std::string_view(*text) : pong::client::kDefaultPayloadText;
-    fill.assign(chosen.begin(), chosen.end());
-  }
-
-  const auto family_choice = ipv4   ? pong::sys::FamilyChoice::kIpv4Only
-                             : ipv6 ? pong::sys::FamilyChoice::kIpv6Only
-                                    : pong::sys::FamilyChoice::kAny;
-  auto resolved = pong::sys::resolve_host(host, family_choice);
+  auto fill = payload_fill(cl);
+  if (!fill) return fail(fill.error());
+  const auto family_choice = cl.ipv4   ? pong::sys::FamilyChoice::kIpv4Only
+                             : cl.ipv6 ? pong::sys::FamilyChoice::kIpv6Only
+                                       : pong::sys::FamilyChoice::kAny;
+  auto resolved = pong::sys::resolve_host(cl.host, family_choice);
   if (!resolved) return fail(resolved.error());
   const pong::wire::IpFamily family = resolved->address.family();
-
-  // Without -s: the text once, or iputils' 56 bytes of a pattern.
-  const std::size_t data_bytes = size.value_or(pattern ? 56 : fill.size());
-  const std::size_t max_data = pong::client::max_echo_data(family);
-  if (data_bytes > max_data) {
-    return fail(fmt::format("{} {} bytes; an {} echo carries at most {} data bytes",
-                            size ? "the size (-s) is" : "the payload text is", data_bytes,
-                            family_name(family), max_data));
-  }
+  const auto data_bytes = data_size(cl, fill->size(), family);
+  if (!data_bytes) return fail(data_bytes.error());
   if (auto route = pong::client::check_route(*resolved); !route) return fail(route.error());
 
-  const auto choice = socket_choice == "raw"     ? pong::client::SocketChoice::kRaw
-                      : socket_choice == "dgram" ? pong::client::SocketChoice::kDatagram
-                                                 : pong::client::SocketChoice::kAuto;
-  auto socket =
-      pong::client::open_ping_socket(family, choice, static_cast<std::uint16_t>(::getpid()));
+  auto socket = open_socket(cl, family);
   if (!socket) return fail(socket.error());
-  if (ttl) {
-    if (auto r = pong::client::set_ttl(*socket, *ttl); !r) return fail(r.error());
-  }
-  if (tos) {
-    if (auto r = pong::client::set_tos(*socket, *tos); !r) return fail(r.error());
-  }
   // The socket is open: nothing from here on needs privilege.
   (void)pong::sys::drop_all_capabilities();
 
@@ -201,17 +223,17 @@ int main(int argc, char** argv) {
   if (!signal_fd) return fail("cannot set up signal handling");
 
   pong::client::PingerOptions options;
-  options.host = host;
+  options.host = cl.host;
   options.target = *resolved;
   options.zone = zone_name(resolved->scope_id);
-  options.count = count;
-  options.interval = seconds(interval);
-  options.reply_timeout = seconds(timeout);
-  if (deadline) options.deadline = seconds(*deadline);
-  options.payload = pong::client::fill_payload(fill, data_bytes);
-  options.quiet = quiet;
-  options.timestamps = timestamps;
-  options.json = json;
+  options.count = cl.count;
+  options.interval = seconds(cl.interval);
+  options.reply_timeout = seconds(cl.timeout);
+  if (cl.deadline) options.deadline = seconds(*cl.deadline);
+  options.payload = pong::client::fill_payload(*fill, *data_bytes);
+  options.quiet = cl.quiet;
+  options.timestamps = cl.timestamps;
+  options.json = cl.json;
 
   pong::client::Pinger pinger(std::move(*socket), std::move(options));
   return pinger.run(signal_fd->get());
