@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include "admission_setup.hpp"
 #include "kernel_echo.hpp"
 #include "responder.hpp"
 #include "service.hpp"
@@ -45,6 +46,7 @@ struct CommandLine {
   std::string ipv6_anycast = "auto";
   std::string log_level = "info";
   std::size_t payload_bytes = 32;
+  pong::responder::AdmissionFlags admission;
 };
 
 void add_options(CLI::App& app, CommandLine& cl) {
@@ -72,6 +74,30 @@ void add_options(CLI::App& app, CommandLine& cl) {
                  "net.ipv6.icmp.echo_ignore_anycast like the kernel, 'answer' or 'ignore'")
       ->check(CLI::IsMember({"auto", "answer", "ignore"}))
       ->capture_default_str();
+  app.add_option("--allow", cl.admission.allow,
+                 "Answer only sources inside this prefix (IPv4 or IPv6 CIDR, or one address); "
+                 "repeatable. Default: everyone")
+      ->take_all();
+  app.add_option("--deny", cl.admission.deny,
+                 "Never answer sources inside this prefix; repeatable. Deny wins over allow")
+      ->take_all();
+  app.add_option("--acl-file", cl.admission.acl_file,
+                 "Read allow/deny rules from this file: one 'allow CIDR' or 'deny CIDR' per line, "
+                 "# starts a comment");
+  app.add_option("--rate", cl.admission.rate,
+                 "Answer each source (an IPv4 address, or an IPv6 /64) at most N times a second, "
+                 "e.g. 20/s. Default: no limit, as the kernel");
+  app.add_option("--burst", cl.admission.burst,
+                 "With --rate: how many requests a source may send at once (default: one "
+                 "second's worth)")
+      ->check(CLI::Range(1.0, 1e9));
+  app.add_option("--rate-table", cl.admission.rate_table,
+                 "With --rate: how many sources are tracked at once, in memory fixed at start-up; "
+                 "past that the least recently seen source of a slot's set is forgotten")
+      ->check(CLI::Range(std::size_t{8}, std::size_t{1} << 24))
+      ->capture_default_str();
+  app.add_option("--global-rate", cl.admission.global_rate,
+                 "Answer at most N requests a second in all, e.g. 1000/s. Default: no limit");
   app.add_option("--log-level", cl.log_level, "Logging level")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -101,8 +127,10 @@ std::optional<std::vector<IpFamily>> choose_families(const CommandLine& cl) {
   return std::vector{IpFamily::kIpv4, IpFamily::kIpv6};
 }
 
-pong::responder::Options responder_options(const CommandLine& cl, IpFamily family) {
+pong::responder::Options responder_options(const CommandLine& cl, IpFamily family,
+                                           pong::policy::Admission* admission) {
   pong::responder::Options options;
+  options.admission = admission;
   options.log_each_request = !cl.quiet;
   options.payload_preview_bytes = cl.payload_bytes;
   const Follow non_unicast = follow(family == IpFamily::kIpv4 ? cl.broadcasts : cl.ipv6_multicast);
@@ -113,9 +141,9 @@ pong::responder::Options responder_options(const CommandLine& cl, IpFamily famil
 }
 
 std::expected<std::unique_ptr<pong::responder::BatchServer>, std::string> open_responder(
-    const CommandLine& cl, IpFamily family) {
+    const CommandLine& cl, IpFamily family, pong::policy::Admission* admission) {
   using namespace pong::responder;
-  const Options options = responder_options(cl, family);
+  const Options options = responder_options(cl, family, admission);
   if (family == IpFamily::kIpv4) {
     auto r = Responder<Ipv4Family>::open(options);
     if (!r) return std::unexpected(r.error());
@@ -128,10 +156,11 @@ std::expected<std::unique_ptr<pong::responder::BatchServer>, std::string> open_r
 
 // One engine per family; empty (after logging why) if a socket cannot be opened.
 std::optional<std::vector<std::unique_ptr<pong::responder::BatchServer>>> open_servers(
-    const CommandLine& cl, const std::vector<IpFamily>& families) {
+    const CommandLine& cl, const std::vector<IpFamily>& families,
+    pong::policy::Admission* admission) {
   std::vector<std::unique_ptr<pong::responder::BatchServer>> servers;
   for (const auto family : families) {
-    auto server = open_responder(cl, family);
+    auto server = open_responder(cl, family, admission);
     if (!server) {
       spdlog::error("{}", server.error());
       return std::nullopt;
@@ -188,6 +217,14 @@ static int run_pong(int argc, char** argv) {
   // write is then just a failed write.
   std::signal(SIGPIPE, SIG_IGN);
 
+  // Rules and limits first: a bad one is refused before anything changes.
+  auto admission_config = pong::responder::admission_config(cl.admission);
+  if (!admission_config) {
+    spdlog::error("{}", admission_config.error());
+    return kStartupError;
+  }
+  pong::policy::Admission admission(std::move(*admission_config));
+
   if (!pong::sys::has_effective_capability(CAP_NET_RAW)) {
     spdlog::error(
         "pong needs CAP_NET_RAW to open a raw ICMP socket: run it as root, or grant it once "
@@ -207,7 +244,7 @@ static int run_pong(int argc, char** argv) {
 
   std::optional<pong::responder::KernelEchoTakeOver> take_over;
   if (!take_over_or_warn(cl, *families, take_over)) return kStartupError;
-  const auto owned = open_servers(cl, *families);
+  const auto owned = open_servers(cl, *families, &admission);
   if (!owned) return kStartupError;
   std::vector<pong::responder::BatchServer*> servers;
   for (const auto& server : *owned) servers.push_back(server.get());

@@ -174,10 +174,15 @@ std::expected<void, std::string> Responder<Family>::serve_batch() {
     return {};
   }
 
+  // One clock read per batch, and only when a limit needs it.
+  policy::Nanoseconds now{};
+  if (options_.admission != nullptr && options_.admission->active()) {
+    now = std::chrono::steady_clock::now().time_since_epoch();
+  }
   unsigned replies = 0;
   for (std::size_t i = 0; i < static_cast<std::size_t>(received); ++i) {
     ++counters_.received;
-    if (plan_reply(i, replies)) ++replies;
+    if (plan_reply(i, replies, now)) ++replies;
   }
   send_replies(replies);
   if (replies > 0 && options_.log_each_request) spdlog::default_logger_raw()->flush();
@@ -185,7 +190,7 @@ std::expected<void, std::string> Responder<Family>::serve_batch() {
 }
 
 template <class Family>
-bool Responder<Family>::plan_reply(std::size_t i, std::size_t j) {
+bool Responder<Family>::plan_reply(std::size_t i, std::size_t j, policy::Nanoseconds now) {
   Slot& slot = (*slots_)[i];
   const msghdr& received = receive_headers_[i].msg_hdr;
   const std::span<std::uint8_t> bytes(slot.datagram.data(), receive_headers_[i].msg_len);
@@ -193,6 +198,12 @@ bool Responder<Family>::plan_reply(std::size_t i, std::size_t j) {
   if (!plan) {
     counters_.count_drop(plan.error());
     return false;
+  }
+  if (options_.admission != nullptr && options_.admission->active()) {
+    if (const auto refused = options_.admission->check(plan->reply.destination, now)) {
+      counters_.count_drop(*refused);
+      return false;
+    }
   }
   const std::size_t control_length =
       write_reply_control(slot.send_control, plan->reply, plan->ip_options);

@@ -25,6 +25,7 @@
 #include "anycast.hpp"
 #include "control_messages.hpp"
 #include "counters.hpp"
+#include "policy/admission.hpp"
 #include "reply_plan.hpp"
 #include "sys/unique_fd.hpp"
 #include "wire/echo.hpp"
@@ -36,6 +37,9 @@ struct Options {
   // Reads the policy again (the kernel reads its echo sysctls per packet);
   // called at most once a second, before a batch. Empty: keep `policy`.
   std::function<wire::EchoPolicy()> read_policy;
+  // Who is answered and how often (ACL, rate limits), shared by the
+  // families; nothing is limited when absent or inactive.
+  policy::Admission* admission = nullptr;
   bool log_each_request = true;
   std::size_t payload_preview_bytes = 32;
 };
@@ -110,7 +114,7 @@ class Responder final : public BatchServer {
   void prepare_receive_headers();
   // Plans the reply to datagram i of the batch into send slot j; false
   // when it is dropped (and counted).
-  bool plan_reply(std::size_t i, std::size_t j);
+  bool plan_reply(std::size_t i, std::size_t j, policy::Nanoseconds now);
   void log_request(const wire::EchoReply& reply) const;
   void send_replies(unsigned count);
 

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <vector>
 
+#include "admission_setup.hpp"
 #include "anycast.hpp"
 #include "control_messages.hpp"
 #include "packets.hpp"
@@ -293,6 +294,49 @@ TEST(Serve, RefusesNoServersOrMoreThanTwo) {
   std::array<BatchServer*, 3> three{&a, &b, &c};
   EXPECT_FALSE(serve(three, -1));
   EXPECT_FALSE(serve(std::span<BatchServer* const>{}, -1));
+}
+
+TEST(AdmissionSetup, RatesReadAsNumbersPerSecond) {
+  EXPECT_EQ(parse_rate("20", "--rate"), 20.0);
+  EXPECT_EQ(parse_rate("0.5/s", "--rate"), 0.5);
+  EXPECT_EQ(parse_rate("0", "--rate").error(),
+            "--rate 0: give replies per second, a number above 0, e.g. 20/s");
+  EXPECT_EQ(parse_rate("fast", "--global-rate").error(),
+            "--global-rate fast: give replies per second, a number above 0, e.g. 20/s");
+}
+
+TEST(AdmissionSetup, DefaultsLimitNothing) {
+  const auto config = admission_config({});
+  ASSERT_TRUE(config);
+  EXPECT_FALSE(config->per_source);
+  EXPECT_FALSE(config->global);
+  EXPECT_TRUE(config->acl.empty());
+}
+
+TEST(AdmissionSetup, BurstDefaultsToASecondsWorth) {
+  AdmissionFlags flags;
+  flags.rate = "20/s";
+  auto config = admission_config(flags);
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->per_source->burst, 20.0);
+  flags.rate = "0.2";
+  EXPECT_EQ(admission_config(flags)->per_source->burst, 1.0);
+  flags.burst = 7;
+  EXPECT_EQ(admission_config(flags)->per_source->burst, 7.0);
+}
+
+TEST(AdmissionSetup, BadRulesAndFilesAreOneSentence) {
+  AdmissionFlags flags;
+  flags.allow = {"10.0.0.0/33"};
+  EXPECT_EQ(admission_config(flags).error(),
+            "--allow 10.0.0.0/33: '33' is not a prefix length from 0 to 32");
+  flags = {};
+  flags.burst = 3;
+  EXPECT_EQ(admission_config(flags).error(), "--burst needs --rate");
+  flags = {};
+  flags.acl_file = "/nonexistent/pong.acl";
+  EXPECT_EQ(admission_config(flags).error(),
+            "cannot read the ACL file /nonexistent/pong.acl: No such file or directory");
 }
 
 }  // namespace

@@ -35,6 +35,12 @@ enum class DropReason : std::uint8_t {
   // Found by the shell: the kernel gave no IPV6_PKTINFO, so neither the
   // request's destination (the reply's source) nor its checksum can be known.
   kArrivalUnknown,
+  // Found by the shell's admission policy (issue 9), after the request was
+  // found well formed: the ACL and the rate limits.
+  kDenied,             // the source matches a --deny rule
+  kNotAllowed,         // --allow rules are given and the source matches none
+  kRateLimited,        // the source's token bucket is empty (--rate, --burst)
+  kGlobalRateLimited,  // the bucket for all replies is empty (--global-rate)
   kCount
 };
 
@@ -77,6 +83,14 @@ constexpr std::string_view drop_reason_name(DropReason reason) {
       return "ip_options_not_echoable";
     case DropReason::kArrivalUnknown:
       return "arrival_unknown";
+    case DropReason::kDenied:
+      return "denied";
+    case DropReason::kNotAllowed:
+      return "not_allowed";
+    case DropReason::kRateLimited:
+      return "rate_limited";
+    case DropReason::kGlobalRateLimited:
+      return "global_rate_limited";
     case DropReason::kCount:
       break;
   }
