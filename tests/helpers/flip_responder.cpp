@@ -28,12 +28,11 @@
 #include <span>
 #include <string>
 #include <type_traits>
-#include <utility>
 
 #include <CLI/CLI.hpp>
 
 #include "control_messages.hpp"
-#include "sys/raw_socket.hpp"
+#include "responder.hpp"
 #include "sys/resolve.hpp"
 #include "sys/socket_address.hpp"
 #include "wire/icmp.hpp"
@@ -101,30 +100,11 @@ std::optional<std::uint16_t> damage(std::span<std::uint8_t> icmp, Mode mode, std
   return packet->sequence();
 }
 
+// pong's own socket set-up for the family: Echo Requests only, with the
+// control messages its codec reads.
 std::expected<pong::sys::UniqueFd, std::string> open_socket(IpFamily family) {
-  if (family == IpFamily::kIpv4) {
-    auto fd = pong::sys::open_raw_icmpv4_socket();
-    if (!fd) return fd;
-    if (auto r = pong::sys::set_icmpv4_type_filter(
-            fd->get(), {std::to_underlying(pong::wire::Icmpv4Type::kEchoRequest)});
-        !r) {
-      return std::unexpected(r.error());
-    }
-    return fd;
-  }
-  auto fd = pong::sys::open_raw_icmpv6_socket();
-  if (!fd) return fd;
-  if (auto r = pong::sys::set_icmpv6_type_filter(
-          fd->get(), {std::to_underlying(pong::wire::Icmpv6Type::kEchoRequest)});
-      !r) {
-    return std::unexpected(r.error());
-  }
-  if (auto r = pong::sys::set_int_option(fd->get(), IPPROTO_IPV6, IPV6_RECVPKTINFO, 1,
-                                         "IPV6_RECVPKTINFO");
-      !r) {
-    return std::unexpected(r.error());
-  }
-  return fd;
+  return family == IpFamily::kIpv4 ? pong::responder::Ipv4Family::open_socket()
+                                   : pong::responder::Ipv6Family::open_socket();
 }
 
 int fail(const std::string& sentence) {
