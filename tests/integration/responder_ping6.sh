@@ -159,16 +159,7 @@ capture_reply6() { # OUT PING-OPTIONS...
 compare_with_kernel6() { # NAME PING-OPTIONS...
   local name=$1
   shift
-  netns_in_server sysctl -qw net.ipv6.icmp.echo_ignore_all=0
-  capture_reply6 "$TEST_TMP/kernel-$name" "$@"
-  netns_in_server sysctl -qw net.ipv6.icmp.echo_ignore_all=1
-  start_pong
-  capture_reply6 "$TEST_TMP/pong-$name" "$@"
-  stop_pong
-  [ -s "$TEST_TMP/kernel-$name.reply" ] || fail "$name: no reply captured from the kernel"
-  if ! diff -u "$TEST_TMP/kernel-$name.reply" "$TEST_TMP/pong-$name.reply"; then
-    fail "$name: pong's reply differs from the kernel's"
-  fi
+  replies_match_kernel "$name" net.ipv6.icmp.echo_ignore_all capture_reply6 "$@"
   ok "$name: reply identical to the kernel's but for the flow label ($(head -c 70 "$TEST_TMP/pong-$name.reply")...)"
 }
 compare_with_kernel6 plain -p 0123456789abcdef

@@ -95,4 +95,22 @@ client_ping() {
   netns_in_client ping -W 2 "$@" >"$out" 2>&1 || status=$?
   echo "$status"
 }
+# replies_match_kernel NAME SYSCTL CAPTURE PING-OPTIONS...: CAPTURE OUT
+# PING-OPTIONS... pings once and writes the reply as a client sees it to
+# OUT.reply. It runs with the kernel's echo on (SYSCTL=0), then with it off
+# and pong answering; the two replies must be the same.
+replies_match_kernel() {
+  local name=$1 sysctl=$2 capture=$3
+  shift 3
+  netns_in_server sysctl -qw "$sysctl=0"
+  "$capture" "$TEST_TMP/kernel-$name" "$@"
+  netns_in_server sysctl -qw "$sysctl=1"
+  start_pong --quiet
+  "$capture" "$TEST_TMP/pong-$name" "$@"
+  stop_pong
+  [ -s "$TEST_TMP/kernel-$name.reply" ] || fail "$name: no reply captured from the kernel"
+  if ! diff -u "$TEST_TMP/kernel-$name.reply" "$TEST_TMP/pong-$name.reply"; then
+    fail "$name: pong's reply differs from the kernel's"
+  fi
+}
 finish() { printf '\n%s: %d checks passed\n' "$(basename "$0")" "$CHECKS"; }
