@@ -39,9 +39,10 @@ bool answers(Follow choice, std::string_view ignore_sysctl, bool default_answer)
     case Follow::kAuto:
       break;
   }
-  const auto value = sys::read_sysctl(ignore_sysctl);
+  // Read while pong serves (at most once a second): no allocation.
+  const auto value = sys::read_sysctl_integer(ignore_sysctl);
   if (!value) return default_answer;
-  return *value == "0";
+  return *value == 0;
 }
 
 wire::EchoPolicy echo_policy(wire::IpFamily family, Follow non_unicast, Follow anycast) {

@@ -129,5 +129,16 @@ TEST(Resolve, LiteralsAndZones) {
   EXPECT_EQ(wrong.error(), "fd00::3 is an IPv6 address, and IPv4 (-4) was asked for");
 }
 
+TEST(SysctlInteger, ReadsWithoutAllocatingAndRefusesWhatIsNotThere) {
+  // Every network namespace has these, with their kernel defaults or not.
+  const auto value = read_sysctl_integer("net.ipv4.icmp_echo_ignore_all");
+  ASSERT_TRUE(value);
+  EXPECT_TRUE(*value == 0 || *value == 1);
+  EXPECT_EQ(read_sysctl_integer("net.ipv4.icmp_echo_ignore_all"),
+            std::stol(*read_sysctl("net.ipv4.icmp_echo_ignore_all")));
+  EXPECT_FALSE(read_sysctl_integer("net.ipv4.no_such_sysctl"));
+  EXPECT_FALSE(read_sysctl_integer(std::string(300, 'x')));
+}
+
 }  // namespace
 }  // namespace pong::sys

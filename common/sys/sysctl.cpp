@@ -1,5 +1,12 @@
 #include "sys/sysctl.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
 #include <fmt/format.h>
 #include <cerrno>
 #include <cstring>
@@ -24,6 +31,26 @@ std::expected<std::string, std::string> read_sysctl(std::string_view name) {
   }
   std::string value;
   std::getline(in, value);
+  return value;
+}
+
+std::optional<long> read_sysctl_integer(std::string_view name) {
+  std::array<char, 256> path{};
+  constexpr std::string_view kRoot = "/proc/sys/";
+  if (kRoot.size() + name.size() >= path.size()) return std::nullopt;
+  std::copy(kRoot.begin(), kRoot.end(), path.begin());
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    path[kRoot.size() + i] = name[i] == '.' ? '/' : name[i];
+  }
+  const int fd = ::open(path.data(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  std::array<char, 32> text{};
+  const ssize_t n = ::read(fd, text.data(), text.size());
+  ::close(fd);
+  if (n <= 0) return std::nullopt;
+  long value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + n, value);
+  if (error != std::errc{}) return std::nullopt;
   return value;
 }
 

@@ -17,6 +17,11 @@ std::string sysctl_path(std::string_view name);
 std::expected<std::string, std::string> read_sysctl(std::string_view name);
 std::expected<void, std::string> write_sysctl(std::string_view name, std::string_view value);
 
+// A sysctl holding one integer, read without allocating (stack buffers and
+// three syscalls), for a loop that reads it again while it serves. Empty if
+// it cannot be read or does not start with an integer.
+std::optional<long> read_sysctl_integer(std::string_view name);
+
 // Sets a sysctl and restores the value it found when destroyed, unless the
 // value was already what was asked for (then nothing is written at all).
 class ScopedSysctl {
