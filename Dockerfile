@@ -15,7 +15,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake make pkg-config \
-      libcap-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev \
+      libcap-dev libseccomp-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -37,7 +37,7 @@ FROM debian:bookworm-slim
 ARG DEBIAN_FRONTEND=noninteractive
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libspdlog1.10 libfmt9 libcap2 \
+      libspdlog1.10 libfmt9 libcap2 libseccomp2 \
       iputils-ping tcpdump \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log
 

@@ -303,7 +303,10 @@ std::expected<std::vector<std::uint8_t>, LabError> resolve_dump(const std::vecto
       }
       if (!ascii_known) {
         ascii_known = true;
-        if (k < tokens.size()) ascii_start = tokens[k].begin;
+        // The ASCII column starts after the hex, not at its first token:
+        // xxd and Wireshark show a byte 0x20 as a blank, so the column may
+        // begin with blanks, or be nothing else.
+        if (text.size() > tokens[k - 1].end + 1) ascii_start = tokens[k - 1].end + 1;
       }
       continue;
     }

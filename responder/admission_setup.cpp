@@ -42,14 +42,15 @@ std::expected<void, std::string> read_acl_file(const std::string& path, policy::
 
 }  // namespace
 
-std::expected<double, std::string> parse_rate(const std::string& text, const char* option) {
+std::expected<double, std::string> parse_rate(const std::string& text, const char* option,
+                                              const char* what) {
   std::string_view number = text;
   if (number.ends_with("/s")) number.remove_suffix(2);
   double value = 0;
   const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), value);
   if (error != std::errc{} || end != number.data() + number.size() || !(value > 0)) {
     return std::unexpected(
-        fmt::format("{} {}: give replies per second, a number above 0, e.g. 20/s", option, text));
+        fmt::format("{} {}: give {} per second, a number above 0, e.g. 20/s", option, text, what));
   }
   return value;
 }

@@ -23,8 +23,9 @@ struct AdmissionFlags {
   std::optional<std::string> global_rate;  // "N" or "N/s"
 };
 
-// "20", "20/s", "0.5/s": replies per second, more than 0.
-std::expected<double, std::string> parse_rate(const std::string& text, const char* option);
+// "20", "20/s", "0.5/s": `what` (replies, lines) per second, more than 0.
+std::expected<double, std::string> parse_rate(const std::string& text, const char* option,
+                                              const char* what = "replies");
 
 std::expected<policy::AdmissionConfig, std::string> admission_config(const AdmissionFlags& flags);
 

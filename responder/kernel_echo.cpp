@@ -88,6 +88,11 @@ bool KernelEchoTakeOver::restore() {
   return ok;
 }
 
+void KernelEchoTakeOver::dismiss() {
+  for (auto& scoped : changed_) scoped.dismiss();
+  changed_.clear();
+}
+
 void warn_if_kernel_answers(const std::vector<wire::IpFamily>& families) {
   for (const auto family : families) {
     const auto name = echo_sysctls(family).ignore_all;

@@ -54,6 +54,9 @@ class KernelEchoTakeOver {
       const std::vector<wire::IpFamily>& families);
   // Puts every value back; logs each one restored. False if one failed.
   bool restore();
+  // Forgets what was changed without restoring it: for a forked process
+  // whose parent restores it.
+  void dismiss();
 
  private:
   std::vector<sys::ScopedSysctl> changed_;

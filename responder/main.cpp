@@ -3,6 +3,8 @@
 // together.
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <memory>
@@ -11,17 +13,23 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
 #include "admission_setup.hpp"
 #include "kernel_echo.hpp"
+#include "monitor.hpp"
+#include "request_log.hpp"
 #include "responder.hpp"
 #include "service.hpp"
 #include "sys/capabilities.hpp"
 #include "sys/log.hpp"
+#include "sys/privileges.hpp"
 #include "sys/raw_socket.hpp"
+#include "sys/seccomp_filter.hpp"
 #include "sys/signal_fd.hpp"
+#include "test_fault.hpp"
 
 namespace {
 
@@ -45,7 +53,11 @@ struct CommandLine {
   std::string ipv6_multicast = "auto";
   std::string ipv6_anycast = "auto";
   std::string log_level = "info";
+  std::string log_rate = "100/s";
   std::size_t payload_bytes = 32;
+  std::string user = "nobody";
+  bool user_given = false;
+  bool seccomp = true;
   pong::responder::AdmissionFlags admission;
 };
 
@@ -98,6 +110,18 @@ void add_options(CLI::App& app, CommandLine& cl) {
       ->capture_default_str();
   app.add_option("--global-rate", cl.admission.global_rate,
                  "Answer at most N requests a second in all, e.g. 1000/s. Default: no limit");
+  app.add_option("--log-rate", cl.log_rate,
+                 "Write at most N request lines a second (e.g. 100/s), or 'unlimited'. Lines over "
+                 "the cap are counted, and one line a second says how many were held back and "
+                 "from how many sources")
+      ->capture_default_str();
+  app.add_option("--user", cl.user,
+                 "When started as root: the user that serves, once the sockets are open (with no "
+                 "capabilities, no_new_privs and the seccomp filter)")
+      ->capture_default_str();
+  app.add_flag("!--no-seccomp", cl.seccomp,
+               "Serve without the seccomp allow-list of system calls (for debugging: a call "
+               "outside the list otherwise kills the serving process)");
   app.add_option("--log-level", cl.log_level, "Logging level")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -127,12 +151,17 @@ std::optional<std::vector<IpFamily>> choose_families(const CommandLine& cl) {
   return std::vector{IpFamily::kIpv4, IpFamily::kIpv6};
 }
 
+// The parts both families share: who is answered, and the request log.
+struct Shared {
+  pong::policy::Admission* admission;
+  pong::responder::RequestLog* request_log;
+};
+
 pong::responder::Options responder_options(const CommandLine& cl, IpFamily family,
-                                           pong::policy::Admission* admission) {
+                                           const Shared& shared) {
   pong::responder::Options options;
-  options.admission = admission;
-  options.log_each_request = !cl.quiet;
-  options.payload_preview_bytes = cl.payload_bytes;
+  options.admission = shared.admission;
+  options.request_log = shared.request_log;
   const Follow non_unicast = follow(family == IpFamily::kIpv4 ? cl.broadcasts : cl.ipv6_multicast);
   const Follow anycast = follow(cl.ipv6_anycast);
   options.read_policy = [=] { return pong::responder::echo_policy(family, non_unicast, anycast); };
@@ -141,9 +170,9 @@ pong::responder::Options responder_options(const CommandLine& cl, IpFamily famil
 }
 
 std::expected<std::unique_ptr<pong::responder::BatchServer>, std::string> open_responder(
-    const CommandLine& cl, IpFamily family, pong::policy::Admission* admission) {
+    const CommandLine& cl, IpFamily family, const Shared& shared) {
   using namespace pong::responder;
-  const Options options = responder_options(cl, family, admission);
+  const Options options = responder_options(cl, family, shared);
   if (family == IpFamily::kIpv4) {
     auto r = Responder<Ipv4Family>::open(options);
     if (!r) return std::unexpected(r.error());
@@ -156,11 +185,10 @@ std::expected<std::unique_ptr<pong::responder::BatchServer>, std::string> open_r
 
 // One engine per family; empty (after logging why) if a socket cannot be opened.
 std::optional<std::vector<std::unique_ptr<pong::responder::BatchServer>>> open_servers(
-    const CommandLine& cl, const std::vector<IpFamily>& families,
-    pong::policy::Admission* admission) {
+    const CommandLine& cl, const std::vector<IpFamily>& families, const Shared& shared) {
   std::vector<std::unique_ptr<pong::responder::BatchServer>> servers;
   for (const auto family : families) {
-    auto server = open_responder(cl, family, admission);
+    auto server = open_responder(cl, family, shared);
     if (!server) {
       spdlog::error("{}", server.error());
       return std::nullopt;
@@ -170,29 +198,119 @@ std::optional<std::vector<std::unique_ptr<pong::responder::BatchServer>>> open_s
   return servers;
 }
 
+std::string_view families_text(const std::vector<IpFamily>& families) {
+  if (families.size() == 2) return "IPv4 and IPv6";
+  return families[0] == IpFamily::kIpv4 ? "IPv4" : "IPv6";
+}
+
+// --log-rate: "unlimited", or lines per second with a second's worth of burst.
+std::expected<pong::policy::LogLimiter, std::string> log_limiter(const std::string& text) {
+  if (text == "unlimited") return pong::policy::LogLimiter{};
+  const auto rate = pong::responder::parse_rate(text, "--log-rate", "lines");
+  if (!rate) return std::unexpected(rate.error());
+  return pong::policy::LogLimiter(pong::policy::RateLimit{*rate, std::max(1.0, *rate)});
+}
+
+// Who serves: --user when pong starts as root; otherwise pong already runs
+// unprivileged (setcap, or systemd's DynamicUser) and stays who it is.
+std::expected<std::optional<pong::sys::UserIdentity>, std::string> serving_user(
+    const CommandLine& cl) {
+  if (::geteuid() != 0) {
+    if (cl.user_given) {
+      return std::unexpected(fmt::format(
+          "--user {}: pong can change user only when started as root (it runs as uid {})", cl.user,
+          ::geteuid()));
+    }
+    return std::nullopt;
+  }
+  auto user = pong::sys::look_up_user(cl.user);
+  if (!user) return std::unexpected(user.error());
+  return std::optional(std::move(*user));
+}
+
+// Everything the serving process needs from start-up.
+struct ServingSetup {
+  const CommandLine& cl;
+  const std::vector<IpFamily>& families;
+  Shared shared;
+  std::optional<pong::sys::UserIdentity> user;
+};
+
+// The sockets are open: from here on the serving process needs no
+// privilege at all. Then the seccomp filter. False (after logging why) if
+// any step fails: pong does not serve half-sandboxed.
+bool enter_sandbox(const ServingSetup& setup, const pong::responder::MonitorLink* monitor) {
+  if (auto dropped = pong::sys::drop_privileges(setup.user); !dropped) {
+    spdlog::error("{}", dropped.error());
+    return false;
+  }
+  if (monitor != nullptr && !pong::responder::die_with_monitor(monitor->monitor)) {
+    spdlog::error("the monitor is gone; not serving without it");
+    return false;
+  }
+  pong::responder::arm_test_fault_from_environment();
+  spdlog::info("serving process {}: uid {}, no capabilities, no_new_privs, {}", ::getpid(),
+               ::getuid(),
+               setup.cl.seccomp ? "seccomp allow-list on" : "seccomp OFF (--no-seccomp)");
+  if (setup.cl.seccomp) {
+    if (auto r = pong::sys::install_serving_filter(monitor != nullptr ? monitor->report_fd : -1);
+        !r) {
+      spdlog::error("{} (--no-seccomp serves without the filter)", r.error());
+      return false;
+    }
+  }
+  return true;
+}
+
+// The serving process: opens the sockets, enters the sandbox and serves
+// until a signal says stop. Returns the exit status.
+int serve_pong(const ServingSetup& setup, const pong::responder::MonitorLink* monitor) {
+  // SIGINT, SIGTERM and SIGHUP stop pong; SIGUSR1 prints the counters.
+  auto signal_fd = pong::sys::open_signal_fd({SIGINT, SIGTERM, SIGHUP, SIGUSR1});
+  if (!signal_fd) {
+    spdlog::error("cannot set up signal handling");
+    return kStartupError;
+  }
+  const auto owned = open_servers(setup.cl, setup.families, setup.shared);
+  if (!owned) return kStartupError;
+  std::vector<pong::responder::BatchServer*> servers;
+  for (const auto& server : *owned) servers.push_back(server.get());
+  if (!enter_sandbox(setup, monitor)) return kStartupError;
+
+  spdlog::info("pong {} answering ICMP echo requests on all {} addresses", PONG_VERSION,
+               families_text(setup.families));
+  spdlog::info(
+      "each line: N bytes = identifier + sequence + data (the echo body; the ICMP message is "
+      "N+4 bytes); pid = ICMP identifier");
+  spdlog::default_logger_raw()->flush();
+
+  const auto result = pong::responder::serve(servers, signal_fd->get());
+  setup.shared.request_log->summarize(std::chrono::steady_clock::now().time_since_epoch(), true);
+  pong::responder::log_counters(servers);
+  if (!result) spdlog::error("{}", result.error());
+  spdlog::default_logger_raw()->flush();
+  return result ? 0 : 1;
+}
+
 // RFC 1122 3.2.2.6: "Every host MUST implement an ICMP Echo server"; RFC
 // 4443 4.1: "Every node MUST implement an ICMPv6 Echo responder". On Linux
 // that is the kernel; pong replaces it only when the kernel is told to
 // stand aside, otherwise every request gets two replies. With --take-over
-// pong tells it; without, it warns. False (after logging why) on failure.
-bool take_over_or_warn(const CommandLine& cl, const std::vector<IpFamily>& families,
-                       std::optional<pong::responder::KernelEchoTakeOver>& take_over) {
-  if (!cl.take_over) {
-    pong::responder::warn_if_kernel_answers(families);
-    return true;
+// pong tells it, and a monitor process gives the kernel its echo back when
+// the serving process ends, however it ends; without, pong is one process
+// and warns.
+int serve_in_place_of_kernel(const ServingSetup& setup) {
+  if (!setup.cl.take_over) {
+    pong::responder::warn_if_kernel_answers(setup.families);
+    return serve_pong(setup, nullptr);
   }
-  auto taken = pong::responder::KernelEchoTakeOver::take(families);
+  auto taken = pong::responder::KernelEchoTakeOver::take(setup.families);
   if (!taken) {
     spdlog::error("cannot take over from the kernel's echo: {}", taken.error());
-    return false;
+    return kStartupError;
   }
-  take_over.emplace(std::move(*taken));
-  return true;
-}
-
-std::string_view families_text(const std::vector<IpFamily>& families) {
-  if (families.size() == 2) return "IPv4 and IPv6";
-  return families[0] == IpFamily::kIpv4 ? "IPv4" : "IPv6";
+  return pong::responder::run_under_monitor(
+      *taken, [&setup](const pong::responder::MonitorLink& link) { return serve_pong(setup, &link); });
 }
 
 }  // namespace
@@ -210,6 +328,7 @@ static int run_pong(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : kStartupError;
   }
+  cl.user_given = app.count("--user") > 0;
 
   pong::sys::setup_logging(spdlog::level::from_str(cl.log_level));
   // A log reader that goes away (pong | head, a dropped ssh session) must
@@ -217,13 +336,25 @@ static int run_pong(int argc, char** argv) {
   // write is then just a failed write.
   std::signal(SIGPIPE, SIG_IGN);
 
-  // Rules and limits first: a bad one is refused before anything changes.
+  // Rules, limits and the user first: a bad one is refused before
+  // anything changes.
   auto admission_config = pong::responder::admission_config(cl.admission);
   if (!admission_config) {
     spdlog::error("{}", admission_config.error());
     return kStartupError;
   }
   pong::policy::Admission admission(std::move(*admission_config));
+  auto limiter = log_limiter(cl.log_rate);
+  if (!limiter) {
+    spdlog::error("{}", limiter.error());
+    return kStartupError;
+  }
+  pong::responder::RequestLog request_log(!cl.quiet, *limiter, cl.payload_bytes);
+  auto user = serving_user(cl);
+  if (!user) {
+    spdlog::error("{}", user.error());
+    return kStartupError;
+  }
 
   if (!pong::sys::has_effective_capability(CAP_NET_RAW)) {
     spdlog::error(
@@ -235,44 +366,8 @@ static int run_pong(int argc, char** argv) {
   const auto families = choose_families(cl);
   if (!families) return kStartupError;
 
-  // SIGINT, SIGTERM and SIGHUP stop pong; SIGUSR1 prints the counters.
-  auto signal_fd = pong::sys::open_signal_fd({SIGINT, SIGTERM, SIGHUP, SIGUSR1});
-  if (!signal_fd) {
-    spdlog::error("cannot set up signal handling");
-    return kStartupError;
-  }
-
-  std::optional<pong::responder::KernelEchoTakeOver> take_over;
-  if (!take_over_or_warn(cl, *families, take_over)) return kStartupError;
-  const auto owned = open_servers(cl, *families, &admission);
-  if (!owned) return kStartupError;
-  std::vector<pong::responder::BatchServer*> servers;
-  for (const auto& server : *owned) servers.push_back(server.get());
-  // The sockets are open; pong needs no privilege from here on. Restoring
-  // the sysctls on exit needs none either when pong runs as root
-  // (/proc/sys/net is writable by the root user of the namespace), but a
-  // non-root pong that took over with CAP_NET_ADMIN keeps its capabilities
-  // to give the kernel its echo back.
-  if (!take_over || geteuid() == 0) {
-    if (auto dropped = pong::sys::drop_all_capabilities(); !dropped) {
-      spdlog::warn("{}", dropped.error());
-    }
-  }
-
-  spdlog::info("pong {} answering ICMP echo requests on all {} addresses", PONG_VERSION,
-               families_text(*families));
-  spdlog::info(
-      "each line: N bytes = identifier + sequence + data (the echo body; the ICMP message is "
-      "N+4 bytes); pid = ICMP identifier");
-  spdlog::default_logger_raw()->flush();
-
-  const auto result = pong::responder::serve(servers, signal_fd->get());
-  pong::responder::log_counters(servers);
-  if (!result) spdlog::error("{}", result.error());
-  if (take_over && !take_over->restore()) return 1;
-  if (!result) return 1;
-  spdlog::default_logger_raw()->flush();
-  return 0;
+  const ServingSetup setup{cl, *families, Shared{&admission, &request_log}, std::move(*user)};
+  return serve_in_place_of_kernel(setup);
 }
 
 int main(int argc, char** argv) {

@@ -12,7 +12,6 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "sys/log.hpp"
 #include "sys/raw_socket.hpp"
 #include "sys/socket_address.hpp"
 
@@ -176,17 +175,30 @@ std::expected<void, std::string> Responder<Family>::serve_batch() {
 
   // One clock read per batch, and only when a limit needs it.
   policy::Nanoseconds now{};
-  if (options_.admission != nullptr && options_.admission->active()) {
-    now = std::chrono::steady_clock::now().time_since_epoch();
-  }
+  if (needs_clock()) now = std::chrono::steady_clock::now().time_since_epoch();
   unsigned replies = 0;
   for (std::size_t i = 0; i < static_cast<std::size_t>(received); ++i) {
     ++counters_.received;
     if (plan_reply(i, replies, now)) ++replies;
   }
   send_replies(replies);
-  if (replies > 0 && options_.log_each_request) spdlog::default_logger_raw()->flush();
+  if (logs_requests()) {
+    options_.request_log->summarize(now);
+    // One write(2) for the batch's lines.
+    if (replies > 0) spdlog::default_logger_raw()->flush();
+  }
   return {};
+}
+
+template <class Family>
+bool Responder<Family>::logs_requests() const {
+  return options_.request_log != nullptr && options_.request_log->enabled();
+}
+
+template <class Family>
+bool Responder<Family>::needs_clock() const {
+  return (options_.admission != nullptr && options_.admission->active()) ||
+         (options_.request_log != nullptr && options_.request_log->needs_clock());
 }
 
 template <class Family>
@@ -216,18 +228,8 @@ bool Responder<Family>::plan_reply(std::size_t i, std::size_t j, policy::Nanosec
   s.msg_iovlen = 1;
   s.msg_control = slot.send_control.data();
   s.msg_controllen = control_length;
-  if (options_.log_each_request) log_request(plan->reply);
+  if (logs_requests()) options_.request_log->request(plan->reply, now);
   return true;
-}
-
-template <class Family>
-void Responder<Family>::log_request(const wire::EchoReply& reply) const {
-  // "bytes" counts the echo body, identifier + sequence + data, as the
-  // article's server did; the ICMP message is 4 bytes longer.
-  const wire::EchoMessage& m = reply.message;
-  spdlog::info("{} bytes from {}: pid={}, icmp_type=echo, icmp_seq={}, data={}", m.data.size() + 4,
-               reply.destination, m.identifier, m.sequence,
-               sys::PayloadPreview{m.data, options_.payload_preview_bytes});
 }
 
 template <class Family>

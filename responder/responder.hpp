@@ -27,6 +27,7 @@
 #include "counters.hpp"
 #include "policy/admission.hpp"
 #include "reply_plan.hpp"
+#include "request_log.hpp"
 #include "sys/unique_fd.hpp"
 #include "wire/echo.hpp"
 
@@ -40,8 +41,8 @@ struct Options {
   // Who is answered and how often (ACL, rate limits), shared by the
   // families; nothing is limited when absent or inactive.
   policy::Admission* admission = nullptr;
-  bool log_each_request = true;
-  std::size_t payload_preview_bytes = 32;
+  // The per-request log line, shared by the families; none when absent.
+  RequestLog* request_log = nullptr;
 };
 
 // What one family's engine shows the service loop.
@@ -115,7 +116,8 @@ class Responder final : public BatchServer {
   // Plans the reply to datagram i of the batch into send slot j; false
   // when it is dropped (and counted).
   bool plan_reply(std::size_t i, std::size_t j, policy::Nanoseconds now);
-  void log_request(const wire::EchoReply& reply) const;
+  bool needs_clock() const;
+  bool logs_requests() const;
   void send_replies(unsigned count);
 
   struct Slot {

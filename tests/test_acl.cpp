@@ -5,6 +5,8 @@
 
 #include <arpa/inet.h>
 
+#include <string_view>
+
 namespace pong::policy {
 namespace {
 
@@ -111,6 +113,18 @@ TEST(AclFile, AMalformedLineIsNamedByNumber) {
   EXPECT_EQ(e.error().line, 3u);
   EXPECT_EQ(e.error().message,
             "10.0.0.1/24 has bits set past its /24 prefix (host bits must be zero)");
+}
+
+// Found by tests/fuzz/fuzz_acl.cpp: inet_pton stops at a NUL, so a rule
+// with a NUL byte after its address was read as the address alone.
+TEST(AclFile, ANulByteIsNotTheEndOfAnAddress) {
+  using namespace std::string_view_literals;
+  EXPECT_FALSE(Cidr::parse("10.0.0.1\0junk"sv));
+  EXPECT_FALSE(Cidr::parse("fd00::1\0/64"sv));
+  Acl acl;
+  const auto e = parse_acl_file("allow 10.0.0.0/8\ndeny 10.0.0.1\0/8\n"sv, acl);
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().line, 2u);
 }
 
 }  // namespace

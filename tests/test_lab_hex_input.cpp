@@ -137,6 +137,36 @@ TEST(ParseCaptures, XxdAndWireshark) {
   EXPECT_EQ((*captures)[0].bytes, with_ethernet(test::captured_request()));
 }
 
+// Found by tests/fuzz/fuzz_lab_hex_input.cpp. xxd and Wireshark print a
+// byte 0x20 as a blank, so when a dump's first byte is 0x20 its ASCII
+// column starts with one; the reader took the column to start at its
+// first non-blank character, one column late, and read the last line's
+// ASCII column as hex. A real case: `xxd` of an Ethernet frame (ping -s 16
+// 10.99.0.3, captured with tcpdump -w) to a MAC address of the OUI
+// 20:4e:7f.
+TEST(ParseCaptures, AnAsciiColumnThatStartsWithABlank) {
+  constexpr std::string_view kXxdFrame =
+      "00000000: 204e 7f00 0003 204e 7f00 0002 0800 4500   N.... N......E.\n"
+      "00000010: 002c 7ca8 4000 4001 a95e 0a63 0002 0a63  .,|.@.@..^.c...c\n"
+      "00000020: 0003 0800 b3fb 72c5 0001 f6bd 0f6b 0000  ......r......k..\n"
+      "00000030: 0000 c414 0700 0000 0000                 ..........\n";
+  const auto captures = parse_captures(kXxdFrame);
+  ASSERT_TRUE(captures) << captures.error().message;
+  ASSERT_EQ(captures->size(), 1u);
+  const auto& bytes = (*captures)[0].bytes;
+  ASSERT_EQ(bytes.size(), 58u);  // 14 + 20 + 8 + 16
+  EXPECT_EQ(bytes.front(), 0x20);
+  EXPECT_EQ(bytes.back(), 0x00);
+  EXPECT_EQ(bytes[50], 0xc4);
+
+  // Sixteen 0x20 bytes: a first line whose ASCII column is only blanks.
+  const auto blanks = parse_captures(
+      "00000000: 2020 2020 2020 2020 2020 2020 2020 2020                  \n"
+      "00000010: 4500                                     E.\n");
+  ASSERT_TRUE(blanks) << blanks.error().message;
+  EXPECT_EQ((*blanks)[0].bytes.size(), 18u);
+}
+
 TEST(ParseCaptures, WiresharkHexOnlyAndTcpdumpXxHaveNoAsciiColumn) {
   std::string hex_only;  // "...as Hex Dump": the same lines without ASCII
   for (std::size_t pos = 0; pos < kWireshark.size();) {

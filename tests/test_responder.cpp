@@ -19,6 +19,7 @@
 #include "admission_setup.hpp"
 #include "anycast.hpp"
 #include "control_messages.hpp"
+#include "monitor.hpp"
 #include "packets.hpp"
 #include "reply_plan.hpp"
 #include "service.hpp"
@@ -305,6 +306,11 @@ TEST(AdmissionSetup, RatesReadAsNumbersPerSecond) {
             "--global-rate fast: give replies per second, a number above 0, e.g. 20/s");
 }
 
+TEST(AdmissionSetup, RatesNameWhatTheyCount) {
+  EXPECT_EQ(parse_rate("none", "--log-rate", "lines").error(),
+            "--log-rate none: give lines per second, a number above 0, e.g. 20/s");
+}
+
 TEST(AdmissionSetup, DefaultsLimitNothing) {
   const auto config = admission_config({});
   ASSERT_TRUE(config);
@@ -337,6 +343,27 @@ TEST(AdmissionSetup, BadRulesAndFilesAreOneSentence) {
   flags.acl_file = "/nonexistent/pong.acl";
   EXPECT_EQ(admission_config(flags).error(),
             "cannot read the ACL file /nonexistent/pong.acl: No such file or directory");
+}
+
+// ---- the monitor's report -----------------------------------------------------
+
+TEST(Monitor, SaysHowTheServingProcessEnded) {
+  EXPECT_EQ(describe({true, 0, {}}), "exited with status 0");
+  EXPECT_EQ(describe({false, SIGKILL, {}}),
+            "was killed by SIGKILL (kill -9, or the kernel's OOM killer)");
+  EXPECT_EQ(describe({false, SIGSEGV, {}}), "was killed by SIGSEGV");
+  EXPECT_EQ(describe({false, SIGSYS, 41}),
+            "was stopped by the seccomp filter: it called socket (41), which is not on pong's "
+            "allow-list (--no-seccomp turns the filter off, for debugging)");
+  // A SIGSYS nobody reported (sent with kill) is just a signal.
+  EXPECT_EQ(describe({false, SIGSYS, {}}), "was killed by SIGSYS");
+}
+
+TEST(Monitor, ExitsWithTheServingProcessStatusAsAShellWould) {
+  EXPECT_EQ(exit_status({true, 0, {}}), 0);
+  EXPECT_EQ(exit_status({true, 2, {}}), 2);
+  EXPECT_EQ(exit_status({false, SIGKILL, {}}), 137);
+  EXPECT_EQ(exit_status({false, SIGSYS, 41}), 159);
 }
 
 }  // namespace

@@ -3,9 +3,23 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <fstream>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "sys/log.hpp"
+#include "sys/privileges.hpp"
+#include "sys/seccomp_filter.hpp"
 #include "sys/resolve.hpp"
 #include "sys/socket_address.hpp"
 #include "sys/sysctl.hpp"
@@ -138,6 +152,126 @@ TEST(SysctlInteger, ReadsWithoutAllocatingAndRefusesWhatIsNotThere) {
             std::stol(*read_sysctl("net.ipv4.icmp_echo_ignore_all")));
   EXPECT_FALSE(read_sysctl_integer("net.ipv4.no_such_sysctl"));
   EXPECT_FALSE(read_sysctl_integer(std::string(300, 'x')));
+}
+
+// Runs `body` in a forked child (privileges and filters cannot be undone
+// in this process) and returns its wait status.
+int in_child(const std::function<int()>& body) {
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(body());
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return status;
+}
+
+std::string status_field(const std::string& name) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.starts_with(name + ":")) {
+      const auto value = line.find_first_not_of(" \t", name.size() + 1);
+      return line.substr(value);
+    }
+  }
+  return "";
+}
+
+TEST(Privileges, LooksUpUsersAndRefusesUnknownOnes) {
+  const auto root = look_up_user("root");
+  ASSERT_TRUE(root);
+  EXPECT_EQ(root->uid, 0u);
+  EXPECT_EQ(look_up_user("no-such-user-here").error(),
+            "no user named 'no-such-user-here' on this system (see --user)");
+}
+
+TEST(Privileges, DropLeavesNoCapabilityAndNoNewPrivs) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+  const int status = in_child([] {
+    const auto nobody = look_up_user("nobody");
+    if (!nobody || !drop_privileges(*nobody)) return 10;
+    if (::getuid() != nobody->uid || ::geteuid() != nobody->uid || ::getgid() != nobody->gid) {
+      return 11;
+    }
+    for (const char* set : {"CapEff", "CapPrm", "CapBnd", "CapInh", "CapAmb"}) {
+      if (status_field(set) != "0000000000000000") return 12;
+    }
+    if (status_field("NoNewPrivs") != "1") return 13;
+    // Nothing gives root back.
+    if (::setuid(0) == 0) return 14;
+    return 0;
+  });
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(Privileges, MonitorKeepsOnlyWhatItIsGiven) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root";
+  const int status = in_child([] {
+    if (!keep_only_capabilities({CAP_NET_ADMIN, CAP_KILL})) return 10;
+    // CAP_KILL is bit 5, CAP_NET_ADMIN bit 12; a root without one of them
+    // (a container's) keeps fewer.
+    constexpr unsigned long kKept = 0x1020;
+    for (const char* set : {"CapEff", "CapPrm", "CapBnd"}) {
+      if ((std::stoul(status_field(set), nullptr, 16) & ~kKept) != 0) return 11;
+    }
+    if (status_field("NoNewPrivs") != "1") return 12;
+    return ::getuid() == 0 ? 0 : 13;
+  });
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+// The serving loop's calls pass the filter; anything else kills by SIGSYS.
+int after_filter(const std::function<int()>& body) {
+  return in_child([&body] {
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return 10;
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    ::dup2(devnull, STDERR_FILENO);  // the handler's line
+    if (!install_serving_filter(-1)) return 11;
+    return body();
+  });
+}
+
+TEST(SeccompFilter, AllowsTheServingLoopsCalls) {
+  const int status = after_filter([] {
+    std::array<char, 16> buffer{};
+    const int fd = ::open("/proc/sys/net/ipv4/icmp_echo_ignore_all", O_RDONLY);
+    if (fd < 0 || ::read(fd, buffer.data(), buffer.size()) <= 0) return 20;
+    ::close(fd);
+    std::vector<char> big(1 << 20);  // malloc's mmap
+    big[0] = 1;
+    timespec now{};
+    ::clock_gettime(CLOCK_MONOTONIC, &now);
+    return ::getpid() > 0 ? 0 : 21;
+  });
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+}
+
+TEST(SeccompFilter, KillsOnACallOutsideTheList) {
+  const std::vector<std::pair<const char*, std::function<int()>>> forbidden = {
+      {"socket", [] { return ::socket(AF_INET, SOCK_STREAM, 0) >= 0 ? 0 : 1; }},
+      {"open for writing", [] { return ::open("/dev/null", O_WRONLY) >= 0 ? 0 : 1; }},
+      {"executable mmap",
+       [] {
+         void* p = ::mmap(nullptr, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+         return p != MAP_FAILED ? 0 : 1;
+       }},
+      {"execve",
+       [] {
+         char* const argv[] = {nullptr};
+         return ::execve("/bin/true", argv, argv);
+       }},
+  };
+  for (const auto& [what, call] : forbidden) {
+    const int status = after_filter(call);
+    EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) << what;
+  }
+}
+
+TEST(SeccompFilter, NamesSystemCalls) {
+  EXPECT_EQ(syscall_name(SYS_socket), fmt::format("socket ({})", SYS_socket));
+  EXPECT_EQ(syscall_name(100000), "system call 100000");
 }
 
 }  // namespace

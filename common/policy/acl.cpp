@@ -46,9 +46,11 @@ std::expected<Cidr, std::string> Cidr::parse(std::string_view text) {
   Cidr cidr;
   wire::Ipv4Address v4;
   wire::Ipv6Address v6;
-  if (::inet_pton(AF_INET, address_text.c_str(), v4.octets.data()) == 1) {
+  // inet_pton stops at a NUL: "10.0.0.1\0junk" must not pass as 10.0.0.1.
+  const bool has_nul = address_text.find('\0') != std::string::npos;
+  if (!has_nul && ::inet_pton(AF_INET, address_text.c_str(), v4.octets.data()) == 1) {
     cidr.network = v4;
-  } else if (::inet_pton(AF_INET6, address_text.c_str(), v6.octets.data()) == 1) {
+  } else if (!has_nul && ::inet_pton(AF_INET6, address_text.c_str(), v6.octets.data()) == 1) {
     cidr.network = v6;
   } else {
     return std::unexpected(fmt::format("'{}' is not an IPv4 or IPv6 address", address_text));

@@ -6,11 +6,11 @@
 
 namespace pong::sys {
 
-bool has_effective_capability(cap_value_t cap) {
+bool has_capability(cap_value_t cap, cap_flag_t set) {
   cap_t caps = cap_get_proc();
   if (caps == nullptr) return false;
   cap_flag_value_t value = CAP_CLEAR;
-  const bool ok = cap_get_flag(caps, cap, CAP_EFFECTIVE, &value) == 0;
+  const bool ok = cap_get_flag(caps, cap, set, &value) == 0;
   cap_free(caps);
   return ok && value == CAP_SET;
 }

@@ -8,8 +8,10 @@
 
 namespace pong::sys {
 
+// Whether the calling thread has `cap` in `set` (CAP_EFFECTIVE, CAP_PERMITTED...).
+bool has_capability(cap_value_t cap, cap_flag_t set);
 // Whether the calling thread has `cap` in its effective set.
-bool has_effective_capability(cap_value_t cap);
+inline bool has_effective_capability(cap_value_t cap) { return has_capability(cap, CAP_EFFECTIVE); }
 
 // Clears the effective, permitted and inheritable sets. Sockets already
 // open keep working; nothing new can be opened that needs privilege.

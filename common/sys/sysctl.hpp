@@ -40,6 +40,8 @@ class ScopedSysctl {
   const std::optional<std::string>& original() const { return original_; }
   // Puts the original value back now; returns the error, if any.
   std::expected<void, std::string> restore();
+  // Forgets the original value: nothing is restored.
+  void dismiss() { original_.reset(); }
 
  private:
   ScopedSysctl(std::string name, std::optional<std::string> original)

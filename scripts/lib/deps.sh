@@ -28,7 +28,7 @@ ensure_packages() {
 # What building pong needs, and what its tests and demo run (used by the
 # scripts that source this file).
 
-PONG_BUILD_PACKAGES=(g++ make cmake pkg-config libcap-dev libspdlog-dev libfmt-dev libgtest-dev
+PONG_BUILD_PACKAGES=(g++ make cmake pkg-config libcap-dev libseccomp-dev libspdlog-dev libfmt-dev libgtest-dev
   libcli11-dev)
 PONG_RUNTIME_PACKAGES=(iproute2 iputils-ping procps util-linux)
 PONG_TEST_PACKAGES=(fping tcpdump python3 systemd)

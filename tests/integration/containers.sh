@@ -334,24 +334,27 @@ out="$(pong_counters 2>&1)" || true
 grep -qE "[0-9]+ received, [0-9]+ answered" <<<"$out" || { indent <<<"$out"; fail "pong_counters"; }
 ok "client, server, lab and pong_counters from LAB.md all work against the containers"
 
-step "the server's confinement: CAP_NET_RAW only, read-only root, kernel echo off for both families"
-[[ "$(dk inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.CapAdd}}' icmp-server)" == "true [ALL] [NET_RAW]" ]] ||
+step "the server's confinement: pong as nobody with no capabilities, read-only root, kernel echo off for both families"
+[[ "$(dk inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.CapAdd}}' icmp-server)" == "true [ALL] [NET_RAW SETUID SETGID SETPCAP]" ]] ||
   fail "unexpected HostConfig: $(dk inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.CapAdd}}' icmp-server)"
 pong_pid="$(dk inspect -f '{{.State.Pid}}' icmp-server)"
 [[ "$(cat "/proc/$pong_pid/comm")" == pong ]] || fail "PID 1 of icmp-server is $(cat "/proc/$pong_pid/comm"), not pong"
-# The container's bounding set is CAP_NET_RAW alone; pong may have dropped even
-# that from its effective set once its socket was open.
-capbnd="$(awk '/^CapBnd:/ { print $2 }' "/proc/$pong_pid/status")"
-capeff="$(awk '/^CapEff:/ { print $2 }' "/proc/$pong_pid/status")"
-[[ "$capbnd" == 0000000000002000 ]] || fail "pong's bounding capabilities are $capbnd, expected 0000000000002000 (CAP_NET_RAW)"
-[[ "$capeff" == 0000000000002000 || "$capeff" == 0000000000000000 ]] || fail "pong's effective capabilities are $capeff"
+# The container gives pong CAP_NET_RAW for its sockets and what it needs to
+# drop everything once they are open: then pong runs as nobody, with every
+# capability set empty, no_new_privs and its seccomp filter.
+for field in CapBnd CapEff CapPrm; do
+  value="$(awk -v f="$field:" '$1 == f { print $2 }' "/proc/$pong_pid/status")"
+  [[ "$value" == 0000000000000000 ]] || fail "pong's $field is $value, expected 0"
+done
+[[ "$(awk '/^Uid:/ { print $2 }' "/proc/$pong_pid/status")" == 65534 ]] || fail "pong does not serve as nobody"
+[[ "$(awk '/^Seccomp:/ { print $2 }' "/proc/$pong_pid/status")" == 2 ]] || fail "pong has no seccomp filter"
 echo_sysctls="$(dk_t 30 exec icmp-server cat /proc/sys/net/ipv4/icmp_echo_ignore_all /proc/sys/net/ipv6/icmp/echo_ignore_all | paste -sd' ' -)"
 [[ "$echo_sysctls" == "1 1" ]] || fail "kernel echo is on in icmp-server (icmp_echo_ignore_all for IPv4, IPv6: $echo_sysctls)"
 # Both raw sockets are pong's: ICMP (protocol 1) and ICMPv6 (58 = 0x3A).
 grep -q ':0001 ' "/proc/$pong_pid/net/raw" || fail "no raw ICMP socket in icmp-server"
 grep -q ':003A ' "/proc/$pong_pid/net/raw6" || fail "no raw ICMPv6 socket in icmp-server"
 if dk_t 30 exec icmp-server touch /probe 2>/dev/null; then fail "icmp-server's root is writable"; fi
-ok "pong is PID 1 with CapBnd=$capbnd (CAP_NET_RAW) CapEff=$capeff, root read-only, raw ICMP and ICMPv6 sockets, net.ipv4.icmp_echo_ignore_all=1 and net.ipv6.icmp.echo_ignore_all=1"
+ok "pong is PID 1 as nobody with CapBnd, CapEff and CapPrm 0 and a seccomp filter, root read-only, raw ICMP and ICMPv6 sockets, net.ipv4.icmp_echo_ignore_all=1 and net.ipv6.icmp.echo_ignore_all=1"
 
 step "the article's point: with kernel echo on as well, every request gets two replies (DUP!), over either family"
 # A second pong, in a container that keeps the kernel's echo on for both
@@ -360,7 +363,7 @@ step "the article's point: with kernel echo on as well, every request gets two r
 # shellcheck disable=SC2016 # a Go template, not shell
 network="$(dk inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' icmp-server)"
 dk_t 60 run -d --name icmp-server-dup --network "$network" --sysctl net.ipv6.conf.all.disable_ipv6=0 \
-  --cap-drop ALL --cap-add NET_RAW --read-only \
+  --cap-drop ALL --cap-add NET_RAW --cap-add SETUID --cap-add SETGID --cap-add SETPCAP --read-only \
   pong-lab:latest pong >/dev/null 2>"$LOGDIR/dup.err" || { show_log "$LOGDIR/dup.err"; fail "could not start icmp-server-dup"; }
 dup_pid="$(dk inspect -f '{{.State.Pid}}' icmp-server-dup)"
 for ((i = 0; i < 40; i++)); do

@@ -67,6 +67,15 @@ for key in ExecStartPre ExecStopPost; do
 done
 ok "ExecStartPre and ExecStopPost handle net.ipv4.icmp_echo_ignore_all and net.ipv6.icmp.echo_ignore_all"
 
+step "the unit lets pong drop everything and load its own filter"
+for key in AmbientCapabilities CapabilityBoundingSet; do
+  grep -qE "^$key=.*\bCAP_SETPCAP\b" "$UNIT" || fail "$key: without CAP_SETPCAP a DynamicUser pong cannot empty its bounding set"
+done
+ok "CAP_SETPCAP: pong empties its bounding set once its sockets are open"
+grep -qE '^SystemCallFilter=@system-service.*\bseccomp\b' "$UNIT" ||
+  fail "SystemCallFilter must allow seccomp(2): pong loads its own allow-list"
+ok "SystemCallFilter allows seccomp(2) for pong's own filter"
+
 step "systemd-analyze verify"
 if command -v systemd-analyze >/dev/null; then
   # systemd finds ExecStart=pong in its fixed search path: put pong in

@@ -86,6 +86,19 @@ stop_pong() {
   PONG_PID=""
   return "$status"
 }
+# pong_counters: SIGUSR1 to pong, then (bounded wait) the counter block it
+# printed, in $TEST_TMP/pong.now.
+pong_counters() {
+  local before i
+  before=$(grep -c -- "--- pong statistics ---" "$PONG_LOG" || true)
+  kill -USR1 "$PONG_PID" 2>/dev/null || fail "pong (pid $PONG_PID) is gone"
+  for ((i = 0; i < 50; i++)); do
+    [ "$(grep -c -- "--- pong statistics ---" "$PONG_LOG" || true)" -gt "$before" ] && break
+    sleep 0.1
+  done
+  awk '/--- pong statistics ---/ { b = "" } { b = b $0 "\n" } END { printf "%s", b }' "$PONG_LOG" \
+    >"$TEST_TMP/pong.now"
+}
 # client_ping OUT [ping options...]: iputils ping in the client namespace,
 # always bounded by -W (the caller gives -c); prints the exit status.
 client_ping() {

@@ -1,0 +1,21 @@
+// The serving process's seccomp allow-list (libseccomp): the system calls
+// its loop needs, nothing else. Anything else traps: a SIGSYS handler
+// reports the call's number and the process then dies of SIGSYS.
+#pragma once
+
+#include <expected>
+#include <string>
+
+namespace pong::sys {
+
+// Installs the filter on the calling process (and its future threads).
+// Precondition: no_new_privs is set (drop_privileges) or the caller has
+// CAP_SYS_ADMIN. A forbidden call writes its number, as a native int, to
+// `report_fd` when it is >= 0 (the monitor's pipe), else one line to
+// stderr; then the process is killed by SIGSYS.
+std::expected<void, std::string> install_serving_filter(int report_fd);
+
+// "socket (41)" for a syscall number of this architecture.
+std::string syscall_name(int number);
+
+}  // namespace pong::sys
