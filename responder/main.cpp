@@ -225,6 +225,12 @@ std::expected<std::optional<pong::sys::UserIdentity>, std::string> serving_user(
   }
   auto user = pong::sys::look_up_user(cl.user);
   if (!user) return std::unexpected(user.error());
+  if (user->uid == 0) {
+    return std::unexpected(fmt::format(
+        "--user {}: the process that parses packets must not be root; give an unprivileged "
+        "user (the default is nobody)",
+        cl.user));
+  }
   return std::optional(std::move(*user));
 }
 
@@ -240,18 +246,25 @@ struct ServingSetup {
 // privilege at all. Then the seccomp filter. False (after logging why) if
 // any step fails: pong does not serve half-sandboxed.
 bool enter_sandbox(const ServingSetup& setup, const pong::responder::MonitorLink* monitor) {
-  if (auto dropped = pong::sys::drop_privileges(setup.user); !dropped) {
+  const auto dropped = pong::sys::drop_privileges(setup.user);
+  if (!dropped) {
     spdlog::error("{}", dropped.error());
     return false;
+  }
+  if (!dropped->bounding_set_emptied) {
+    spdlog::warn(
+        "without CAP_SETPCAP pong cannot empty its capability bounding set (no_new_privs keeps "
+        "it from being used); grant it with 'setcap cap_net_raw,cap_setpcap+ep', or run as root");
   }
   if (monitor != nullptr && !pong::responder::die_with_monitor(monitor->monitor)) {
     spdlog::error("the monitor is gone; not serving without it");
     return false;
   }
   pong::responder::arm_test_fault_from_environment();
-  spdlog::info("serving process {}: uid {}, no capabilities, no_new_privs, {}", ::getpid(),
-               ::getuid(),
-               setup.cl.seccomp ? "seccomp allow-list on" : "seccomp OFF (--no-seccomp)");
+  // Read now: the filter allows neither getuid nor anything else not
+  // needed to serve.
+  const auto pid = ::getpid();
+  const auto uid = ::getuid();
   if (setup.cl.seccomp) {
     if (auto r = pong::sys::install_serving_filter(monitor != nullptr ? monitor->report_fd : -1);
         !r) {
@@ -259,6 +272,9 @@ bool enter_sandbox(const ServingSetup& setup, const pong::responder::MonitorLink
       return false;
     }
   }
+  spdlog::info("serving process {}: uid {}, no capabilities{}, no_new_privs, {}", pid, uid,
+               dropped->bounding_set_emptied ? "" : " (bounding set kept)",
+               setup.cl.seccomp ? "seccomp allow-list on" : "seccomp OFF (--no-seccomp)");
   return true;
 }
 
@@ -284,8 +300,13 @@ int serve_pong(const ServingSetup& setup, const pong::responder::MonitorLink* mo
       "N+4 bytes); pid = ICMP identifier");
   spdlog::default_logger_raw()->flush();
 
-  const auto result = pong::responder::serve(servers, signal_fd->get());
-  setup.shared.request_log->summarize(std::chrono::steady_clock::now().time_since_epoch(), true);
+  pong::responder::RequestLog& request_log = *setup.shared.request_log;
+  const auto now = [] { return std::chrono::steady_clock::now().time_since_epoch(); };
+  // With no request for a second, the lines the log cap held back are
+  // still reported.
+  const auto result = pong::responder::serve(servers, signal_fd->get(),
+                                             [&] { request_log.summarize(now()); });
+  request_log.summarize(now(), true);
   pong::responder::log_counters(servers);
   if (!result) spdlog::error("{}", result.error());
   spdlog::default_logger_raw()->flush();
@@ -304,13 +325,21 @@ int serve_in_place_of_kernel(const ServingSetup& setup) {
     pong::responder::warn_if_kernel_answers(setup.families);
     return serve_pong(setup, nullptr);
   }
+  // Signals first: from the moment the sysctls change, no signal may end
+  // pong before the monitor can put them back.
+  auto signals = pong::responder::MonitorSignals::block();
+  if (!signals) {
+    spdlog::error("cannot set up the monitor's signal handling");
+    return kStartupError;
+  }
   auto taken = pong::responder::KernelEchoTakeOver::take(setup.families);
   if (!taken) {
     spdlog::error("cannot take over from the kernel's echo: {}", taken.error());
     return kStartupError;
   }
   return pong::responder::run_under_monitor(
-      *taken, [&setup](const pong::responder::MonitorLink& link) { return serve_pong(setup, &link); });
+      std::move(*signals), *taken,
+      [&setup](const pong::responder::MonitorLink& link) { return serve_pong(setup, &link); });
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 // RFC 1122 3.2.2.6: "Every host MUST implement an ICMP Echo server".
 #pragma once
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <functional>
@@ -13,13 +14,14 @@
 #include <string>
 
 #include "kernel_echo.hpp"
+#include "sys/unique_fd.hpp"
 
 namespace pong::responder {
 
 // How the serving process ended, as waitid(2) and the seccomp report say.
 struct ChildEnd {
-  bool exited = true;     // false: killed by `signal`
-  int status = 0;         // the exit status, or the signal number
+  bool exited = true;  // false: killed by `signal`
+  int status = 0;      // the exit status, or the signal number
   std::optional<int> forbidden_syscall;  // reported by the SIGSYS handler
 };
 
@@ -30,6 +32,34 @@ std::string describe(const ChildEnd& end);
 // shell reports it.
 int exit_status(const ChildEnd& end);
 
+// What the monitor does with a signal sent to it (SIGCHLD aside):
+//   kForward  SIGTERM, SIGINT, SIGHUP, SIGUSR1: the same signal to the child;
+//   kStop     any other signal whose default action would end the monitor
+//             (SIGQUIT from Ctrl-\, SIGUSR2, SIGALRM, real-time signals...):
+//             SIGTERM to the child, which stops cleanly, so the monitor
+//             restores the sysctls instead of dying with them set;
+//   kIgnore   SIGPIPE, job control and the rest, whose default is harmless.
+enum class MonitorAction { kForward, kStop, kIgnore };
+MonitorAction monitor_action(int signal);
+
+// Every signal the monitor handles, blocked and read from a signalfd: all
+// but the ones a fault raises (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP,
+// SIGSYS), and SIGKILL and SIGSTOP, which cannot be. Blocked before the
+// sysctls are changed, so that no signal can end pong between the change
+// and the monitor's loop.
+class MonitorSignals {
+ public:
+  static std::optional<MonitorSignals> block();
+  int fd() const { return fd_.get(); }
+  // For the serving process: closes the fd and puts back the mask pong
+  // started with.
+  void release();
+
+ private:
+  sys::UniqueFd fd_;
+  sigset_t original_{};
+};
+
 // What the serving process gets from the monitor.
 struct MonitorLink {
   pid_t monitor = 0;
@@ -39,9 +69,7 @@ struct MonitorLink {
 // Forks. The child runs `serve(link)` and exits with what it returns; it
 // never restores the sysctls (`take_over` is dismissed in it). The parent
 // becomes the monitor, as described above, and returns its exit status.
-// Precondition: SIGTERM, SIGINT, SIGHUP, SIGUSR1 are not yet blocked by a
-// signalfd the caller still reads.
-int run_under_monitor(KernelEchoTakeOver& take_over,
+int run_under_monitor(MonitorSignals signals, KernelEchoTakeOver& take_over,
                       const std::function<int(const MonitorLink&)>& serve);
 
 // For the serving process once its credentials are final (a change of

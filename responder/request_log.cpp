@@ -29,6 +29,7 @@ void RequestLog::summarize(policy::Nanoseconds now, bool final) {
       "request is still counted)",
       held_back->lines, seconds, held_back->sources_at_least ? "at least " : "",
       held_back->sources, held_back->sources == 1 ? "" : "s");
+  spdlog::default_logger_raw()->flush();
 }
 
 }  // namespace pong::responder

@@ -16,6 +16,7 @@ namespace pong::responder {
 namespace {
 
 constexpr std::size_t kMaxServers = 2;  // one per family
+constexpr int kIdleMs = 1000;
 
 // Reads one signal; true when it asks pong to stop.
 bool handle_signal(int signal_fd, std::span<BatchServer* const> servers) {
@@ -31,7 +32,8 @@ bool handle_signal(int signal_fd, std::span<BatchServer* const> servers) {
 
 }  // namespace
 
-std::expected<void, std::string> serve(std::span<BatchServer* const> servers, int signal_fd) {
+std::expected<void, std::string> serve(std::span<BatchServer* const> servers, int signal_fd,
+                                       const std::function<void()>& idle) {
   if (servers.empty() || servers.size() > kMaxServers) {
     return std::unexpected(fmt::format("pong serves 1 or 2 families, not {}", servers.size()));
   }
@@ -40,9 +42,14 @@ std::expected<void, std::string> serve(std::span<BatchServer* const> servers, in
   const std::size_t signal_index = servers.size();
   fds[signal_index] = {signal_fd, POLLIN, 0};
   for (;;) {
-    if (::poll(fds.data(), signal_index + 1, -1) < 0) {
+    const int ready = ::poll(fds.data(), signal_index + 1, idle ? kIdleMs : -1);
+    if (ready < 0) {
       if (errno == EINTR) continue;
       return std::unexpected(fmt::format("poll failed: {}", std::strerror(errno)));
+    }
+    if (ready == 0) {
+      idle();
+      continue;
     }
     for (std::size_t i = 0; i < servers.size(); ++i) {
       if (fds[i].revents & POLLNVAL) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <expected>
+#include <functional>
 #include <span>
 #include <string>
 
@@ -13,8 +14,10 @@ namespace pong::responder {
 // Serves until SIGINT, SIGTERM or SIGHUP arrives through `signal_fd` (the
 // caller blocked them); SIGUSR1 logs the counters. Queued datagrams are
 // served before a signal is handled, so counters printed for it include
-// every request that arrived before it.
-std::expected<void, std::string> serve(std::span<BatchServer* const> servers, int signal_fd);
+// every request that arrived before it. `idle`, when given, is called
+// after each second without a request or a signal.
+std::expected<void, std::string> serve(std::span<BatchServer* const> servers, int signal_fd,
+                                       const std::function<void()>& idle = {});
 
 // "--- pong statistics ---", then a line per family and one per drop reason seen.
 void log_counters(std::span<BatchServer* const> servers);

@@ -359,6 +359,20 @@ TEST(Monitor, SaysHowTheServingProcessEnded) {
   EXPECT_EQ(describe({false, SIGSYS, {}}), "was killed by SIGSYS");
 }
 
+TEST(Monitor, PassesOnStopsOrIgnoresEachSignal) {
+  for (const int forwarded : {SIGTERM, SIGINT, SIGHUP, SIGUSR1}) {
+    EXPECT_EQ(monitor_action(forwarded), MonitorAction::kForward) << sigabbrev_np(forwarded);
+  }
+  // Ctrl-\, and any other signal that would end the monitor by default:
+  // the serving process is stopped, and the sysctls restored.
+  for (const int stopping : {SIGQUIT, SIGUSR2, SIGALRM, SIGXCPU, SIGPWR, SIGRTMIN, SIGRTMAX}) {
+    EXPECT_EQ(monitor_action(stopping), MonitorAction::kStop) << stopping;
+  }
+  for (const int harmless : {SIGPIPE, SIGTSTP, SIGCONT, SIGWINCH, SIGURG}) {
+    EXPECT_EQ(monitor_action(harmless), MonitorAction::kIgnore) << sigabbrev_np(harmless);
+  }
+}
+
 TEST(Monitor, ExitsWithTheServingProcessStatusAsAShellWould) {
   EXPECT_EQ(exit_status({true, 0, {}}), 0);
   EXPECT_EQ(exit_status({true, 2, {}}), 2);

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <csignal>
 #include <fstream>
 #include <functional>
@@ -188,7 +190,9 @@ TEST(Privileges, DropLeavesNoCapabilityAndNoNewPrivs) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root";
   const int status = in_child([] {
     const auto nobody = look_up_user("nobody");
-    if (!nobody || !drop_privileges(*nobody)) return 10;
+    if (!nobody) return 10;
+    const auto dropped = drop_privileges(*nobody);
+    if (!dropped || !dropped->bounding_set_emptied) return 10;
     if (::getuid() != nobody->uid || ::geteuid() != nobody->uid || ::getgid() != nobody->gid) {
       return 11;
     }
@@ -262,11 +266,53 @@ TEST(SeccompFilter, KillsOnACallOutsideTheList) {
          char* const argv[] = {nullptr};
          return ::execve("/bin/true", argv, argv);
        }},
+      // A signal to another process: the monitor, or another process of
+      // the same user.
+      {"tgkill to the parent",
+       [] { return static_cast<int>(::syscall(SYS_tgkill, ::getppid(), ::getppid(), 0)); }},
+      // A new handler could keep the process alive after a forbidden call.
+      {"sigaction", [] { return std::signal(SIGSYS, SIG_IGN) == SIG_ERR ? 1 : 0; }},
   };
   for (const auto& [what, call] : forbidden) {
     const int status = after_filter(call);
     EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) << what;
   }
+}
+
+TEST(SeccompFilter, ReportsTheForbiddenCallsNumberOnly) {
+  std::array<int, 2> pipe_fds{};
+  ASSERT_EQ(::pipe(pipe_fds.data()), 0);
+  // A forbidden call: its number is reported.
+  const int status = in_child([&pipe_fds] {
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return 10;
+    if (!install_serving_filter(pipe_fds[1])) return 11;
+    return ::socket(AF_INET, SOCK_DGRAM, 0) >= 0 ? 0 : 1;
+  });
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS);
+  int number = -1;
+  ASSERT_EQ(::read(pipe_fds[0], &number, sizeof number), static_cast<ssize_t>(sizeof number));
+  EXPECT_EQ(number, SYS_socket);
+
+  // A SIGSYS sent with kill(2): the process dies of it, nothing reported.
+  std::array<int, 2> ready{};
+  ASSERT_EQ(::pipe(ready.data()), 0);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || !install_serving_filter(pipe_fds[1])) {
+      ::_exit(10);
+    }
+    (void)::write(ready[1], "r", 1);
+    for (;;) ::poll(nullptr, 0, -1);  // allowed, unlike pause(2)
+  }
+  char byte = 0;
+  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+  ::kill(pid, SIGSYS);
+  int killed = 0;
+  ::waitpid(pid, &killed, 0);
+  EXPECT_TRUE(WIFSIGNALED(killed) && WTERMSIG(killed) == SIGSYS);
+  ::close(pipe_fds[1]);
+  EXPECT_EQ(::read(pipe_fds[0], &number, sizeof number), 0) << "reported " << number;
+  for (const int fd : {pipe_fds[0], ready[0], ready[1]}) ::close(fd);
 }
 
 TEST(SeccompFilter, NamesSystemCalls) {

@@ -16,8 +16,8 @@ namespace pong::policy {
 struct SuppressedLines {
   std::uint64_t lines = 0;
   // Distinct source addresses among them, estimated by linear counting
-  // (Whang et al., 1990) over a fixed bitmap: exact for a few sources,
-  // within a few per cent up to about 100,000.
+  // (Whang et al., 1990) over a fixed bitmap: almost always exact for a
+  // few sources, within a few per cent up to about 100,000.
   std::uint64_t sources = 0;
   // True when the bitmap filled up: there were at least `sources`.
   bool sources_at_least = false;

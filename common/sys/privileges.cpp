@@ -9,7 +9,6 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <vector>
 
 #include <fmt/format.h>
 
@@ -27,16 +26,19 @@ bool kept(cap_value_t cap, std::initializer_list<cap_value_t> keep) {
 }
 
 // Drops from the bounding set every capability not in `keep`. Needs
-// CAP_SETPCAP; without it the set is left alone (see drop_privileges).
-std::expected<void, std::string> limit_bounding_set(std::initializer_list<cap_value_t> keep) {
-  if (!has_effective_capability(CAP_SETPCAP)) return {};
+// CAP_SETPCAP; without it the set is left alone and the result is false
+// (see drop_privileges).
+std::expected<bool, std::string> limit_bounding_set(std::initializer_list<cap_value_t> keep) {
+  if (!has_effective_capability(CAP_SETPCAP)) return false;
   const int last = static_cast<int>(cap_max_bits());
   for (int i = 0; i < last; ++i) {
     const auto cap = static_cast<cap_value_t>(i);
     if (kept(cap, keep) || CAP_IS_SUPPORTED(cap) == 0) continue;
-    if (cap_drop_bound(cap) != 0) return std::unexpected(errno_text("cannot empty the bounding set"));
+    if (cap_drop_bound(cap) != 0) {
+      return std::unexpected(errno_text("cannot take capabilities out of the bounding set"));
+    }
   }
-  return {};
+  return true;
 }
 
 std::expected<void, std::string> become_user(const UserIdentity& user) {
@@ -48,31 +50,6 @@ std::expected<void, std::string> become_user(const UserIdentity& user) {
   }
   if (::setresuid(user.uid, user.uid, user.uid) != 0) {
     return std::unexpected(errno_text(fmt::format("cannot switch to user '{}'", user.name)));
-  }
-  return {};
-}
-
-// Sets the effective and permitted sets to those of `keep` the process
-// has, the inheritable and ambient sets to nothing.
-std::expected<void, std::string> set_capabilities(std::initializer_list<cap_value_t> keep) {
-  std::vector<cap_value_t> list;
-  for (const cap_value_t cap : keep) {
-    if (has_capability(cap, CAP_PERMITTED)) list.push_back(cap);
-  }
-  cap_t caps = cap_init();
-  if (caps == nullptr) return std::unexpected(errno_text("cap_init"));
-  int rc = 0;
-  if (!list.empty()) {
-    rc |= cap_set_flag(caps, CAP_EFFECTIVE, static_cast<int>(list.size()), list.data(), CAP_SET);
-    rc |= cap_set_flag(caps, CAP_PERMITTED, static_cast<int>(list.size()), list.data(), CAP_SET);
-  }
-  if (rc == 0) rc = cap_set_proc(caps);
-  const int saved = errno;
-  cap_free(caps);
-  errno = saved;
-  if (rc != 0) return std::unexpected(errno_text("cannot drop capabilities"));
-  if (::prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
-    return std::unexpected(errno_text("cannot clear the ambient capabilities"));
   }
   return {};
 }
@@ -100,17 +77,20 @@ std::expected<UserIdentity, std::string> look_up_user(std::string_view name) {
   return UserIdentity{user, entry.pw_uid, entry.pw_gid};
 }
 
-std::expected<void, std::string> drop_privileges(const std::optional<UserIdentity>& user) {
-  if (auto r = limit_bounding_set({}); !r) return r;
+std::expected<PrivilegesDropped, std::string> drop_privileges(
+    const std::optional<UserIdentity>& user) {
+  const auto bounding = limit_bounding_set({});
+  if (!bounding) return std::unexpected(bounding.error());
   if (user) {
-    if (auto r = become_user(*user); !r) return r;
+    if (auto r = become_user(*user); !r) return std::unexpected(r.error());
   }
-  if (auto r = set_capabilities({}); !r) return r;
-  return set_no_new_privs();
+  if (auto r = drop_all_capabilities(); !r) return std::unexpected(r.error());
+  if (auto r = set_no_new_privs(); !r) return std::unexpected(r.error());
+  return PrivilegesDropped{*bounding};
 }
 
 std::expected<void, std::string> keep_only_capabilities(std::initializer_list<cap_value_t> keep) {
-  if (auto r = limit_bounding_set(keep); !r) return r;
+  if (auto r = limit_bounding_set(keep); !r) return std::unexpected(r.error());
   if (auto r = set_capabilities(keep); !r) return r;
   return set_no_new_privs();
 }

@@ -33,7 +33,11 @@ std::expected<UserIdentity, std::string> look_up_user(std::string_view name);
 //   - every capability set emptied, the ambient set included;
 //   - PR_SET_NO_NEW_PRIVS, so no execve can ever give any of it back.
 // Precondition: `user`, when given, needs CAP_SETUID and CAP_SETGID.
-std::expected<void, std::string> drop_privileges(const std::optional<UserIdentity>& user);
+struct PrivilegesDropped {
+  bool bounding_set_emptied = false;  // false without CAP_SETPCAP
+};
+std::expected<PrivilegesDropped, std::string> drop_privileges(
+    const std::optional<UserIdentity>& user);
 
 // For the monitor: keeps only `keep` in the effective and permitted sets
 // (and the bounding set, when it can be changed), and sets no_new_privs.

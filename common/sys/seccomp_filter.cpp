@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -29,22 +30,27 @@ constexpr std::array kAllowed = {
     "write", "writev", "futex",
     // The once-a-second re-read of the echo sysctls and /proc/net/anycast6
     // (openat and open are further limited to read-only below).
-    "close", "lseek", "fstat", "newfstatat", "statx", "stat", "fcntl",
+    "close", "lseek", "fstat", "newfstatat", "statx", "stat",
     // Memory: the allocator (mmap and mprotect are limited to
     // non-executable pages below).
     "brk", "munmap", "mremap", "madvise",
     // Clocks (usually the vDSO, but libc falls back to the call).
     "clock_gettime", "clock_getres", "gettimeofday", "time", "clock_nanosleep", "nanosleep",
     // Signals, and the SIGSYS handler's own way out: raise(3) blocks
-    // signals and calls tgkill.
-    "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "restart_syscall", "getpid", "gettid",
-    "tgkill", "sched_yield", "getrandom",
+    // signals and calls tgkill (limited to this process below). Not
+    // rt_sigaction: no handler, SIGSYS's above all, can be changed.
+    "rt_sigprocmask", "rt_sigreturn", "restart_syscall", "getpid", "gettid", "sched_yield",
+    "getrandom",
     // Sanitizer builds (ASan) check the alternate signal stack.
     "sigaltstack",
     // Leaving.
     "exit", "exit_group"};
 
 volatile int g_report_fd = -1;
+
+// si_code of a SIGSYS raised by a seccomp filter (asm-generic/siginfo.h,
+// which glibc's headers do not expose).
+constexpr int kSigsysFromSeccomp = 1;
 
 // Async-signal-safe: writes the decimal digits of `n` to the end of `out`.
 std::size_t put_number(char* out, std::size_t at, int n) {
@@ -59,10 +65,14 @@ std::size_t put_number(char* out, std::size_t at, int n) {
   return at;
 }
 
+// Installed with SA_RESETHAND: SIGSYS is back to its default action when
+// this runs, and blocked until it returns.
 void on_forbidden_syscall(int /*signal*/, siginfo_t* info, void* /*context*/) {
   const int number = info->si_syscall;
   const int fd = g_report_fd;
-  if (fd >= 0) {
+  if (info->si_code != kSigsysFromSeccomp) {
+    // A SIGSYS sent by someone (kill -SYS): nothing to report.
+  } else if (fd >= 0) {
     (void)::write(fd, &number, sizeof number);
   } else {
     constexpr std::string_view kText =
@@ -76,9 +86,6 @@ void on_forbidden_syscall(int /*signal*/, siginfo_t* info, void* /*context*/) {
   // Die of SIGSYS, as SECCOMP_RET_KILL_PROCESS would have: the signal is
   // blocked in its own handler, so it is delivered, with the default
   // action, once the handler returns.
-  struct sigaction fallback{};
-  fallback.sa_handler = SIG_DFL;
-  ::sigaction(SIGSYS, &fallback, nullptr);
   ::raise(SIGSYS);
 }
 
@@ -86,38 +93,40 @@ struct FilterDeleter {
   void operator()(void* ctx) const { seccomp_release(ctx); }
 };
 
-std::expected<void, std::string> allow(scmp_filter_ctx ctx, const char* name) {
+// Allows `name`, only when `condition` holds if one is given. A name this
+// architecture does not have is skipped.
+std::expected<void, std::string> allow(scmp_filter_ctx ctx, const char* name,
+                                       std::optional<scmp_arg_cmp> condition = std::nullopt) {
   const int number = seccomp_syscall_resolve_name(name);
-  if (number == __NR_SCMP_ERROR) return {};  // not a call of this architecture
-  if (const int rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, number, 0); rc != 0) {
+  if (number == __NR_SCMP_ERROR) return {};
+  const unsigned count = condition ? 1 : 0;
+  const scmp_arg_cmp* conditions = condition ? &*condition : nullptr;
+  if (const int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, number, count, conditions);
+      rc != 0) {
     return std::unexpected(fmt::format("seccomp: cannot allow {}: {}", name, std::strerror(-rc)));
   }
   return {};
 }
 
-// `name`, but only when argument `arg` masked with `mask` is zero: open
-// and openat without write access or O_CREAT, mmap and mprotect without
-// PROT_EXEC.
-std::expected<void, std::string> allow_when_clear(scmp_filter_ctx ctx, const char* name,
-                                                  unsigned arg, scmp_datum_t mask) {
-  const int number = seccomp_syscall_resolve_name(name);
-  if (number == __NR_SCMP_ERROR) return {};
-  const scmp_arg_cmp rule{arg, SCMP_CMP_MASKED_EQ, mask, 0};
-  if (const int rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, number, 1, &rule); rc != 0) {
-    return std::unexpected(fmt::format("seccomp: cannot allow {}: {}", name, std::strerror(-rc)));
-  }
-  return {};
+// Argument `arg` has none of the bits of `mask`.
+constexpr scmp_arg_cmp bits_clear(unsigned arg, scmp_datum_t mask) {
+  return {arg, SCMP_CMP_MASKED_EQ, mask, 0};
 }
 
 std::expected<void, std::string> add_rules(scmp_filter_ctx ctx) {
   for (const char* name : kAllowed) {
     if (auto r = allow(ctx, name); !r) return r;
   }
+  // Reading files, never writing or creating one; memory, never executable.
   constexpr scmp_datum_t kWriting = O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND;
-  if (auto r = allow_when_clear(ctx, "openat", 2, kWriting); !r) return r;
-  if (auto r = allow_when_clear(ctx, "open", 1, kWriting); !r) return r;
-  if (auto r = allow_when_clear(ctx, "mmap", 2, PROT_EXEC); !r) return r;
-  return allow_when_clear(ctx, "mprotect", 2, PROT_EXEC);
+  if (auto r = allow(ctx, "openat", bits_clear(2, kWriting)); !r) return r;
+  if (auto r = allow(ctx, "open", bits_clear(1, kWriting)); !r) return r;
+  if (auto r = allow(ctx, "mmap", bits_clear(2, PROT_EXEC)); !r) return r;
+  if (auto r = allow(ctx, "mprotect", bits_clear(2, PROT_EXEC)); !r) return r;
+  // tgkill(tgid, ...): signals to this process only, never to the monitor
+  // or to another process of the same user.
+  const scmp_arg_cmp this_process{0, SCMP_CMP_EQ, static_cast<scmp_datum_t>(::getpid()), 0};
+  return allow(ctx, "tgkill", this_process);
 }
 
 }  // namespace
@@ -126,7 +135,7 @@ std::expected<void, std::string> install_serving_filter(int report_fd) {
   g_report_fd = report_fd;
   struct sigaction action{};
   action.sa_sigaction = on_forbidden_syscall;
-  action.sa_flags = SA_SIGINFO;
+  action.sa_flags = SA_SIGINFO | SA_RESETHAND;
   sigemptyset(&action.sa_mask);
   if (::sigaction(SIGSYS, &action, nullptr) != 0) {
     return std::unexpected(fmt::format("cannot handle SIGSYS: {}", std::strerror(errno)));

@@ -10,7 +10,11 @@ std::optional<UniqueFd> open_signal_fd(std::initializer_list<int> signals) {
   sigset_t set;
   sigemptyset(&set);
   for (const int s : signals) sigaddset(&set, s);
-  if (sigprocmask(SIG_BLOCK, &set, nullptr) != 0) return std::nullopt;
+  return open_signal_fd(set);
+}
+
+std::optional<UniqueFd> open_signal_fd(const sigset_t& set, sigset_t* previous) {
+  if (sigprocmask(SIG_BLOCK, &set, previous) != 0) return std::nullopt;
   const int fd = signalfd(-1, &set, SFD_CLOEXEC);
   if (fd < 0) return std::nullopt;
   return UniqueFd(fd);

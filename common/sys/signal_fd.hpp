@@ -3,6 +3,8 @@
 // runs the destructors (which restore sysctls, for example).
 #pragma once
 
+#include <signal.h>
+
 #include <initializer_list>
 #include <optional>
 
@@ -15,5 +17,8 @@ namespace pong::sys {
 // job): Linux never discards a blocked signal, ignored or not
 // (kernel/signal.c, sig_ignored()). Empty on failure.
 std::optional<UniqueFd> open_signal_fd(std::initializer_list<int> signals);
+// The same for a whole set; `previous`, when given, receives the mask
+// the caller had before.
+std::optional<UniqueFd> open_signal_fd(const sigset_t& signals, sigset_t* previous = nullptr);
 
 }  // namespace pong::sys

@@ -27,17 +27,13 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.hpp"
 #include "policy/acl.hpp"
 
 namespace {
 
 using namespace pong;
 using namespace pong::policy;
-
-#define FUZZ_CHECK(condition)           \
-  do {                                  \
-    if (!(condition)) __builtin_trap(); \
-  } while (false)
 
 struct Rule {
   bool allow;

@@ -27,28 +27,13 @@
 #include <span>
 #include <vector>
 
+#include "fuzz_check.hpp"
 #include "wire/echo.hpp"
 #include "wire/ipv4.hpp"
 
 namespace {
 
 using namespace pong::wire;
-
-#define FUZZ_CHECK(condition)           \
-  do {                                  \
-    if (!(condition)) __builtin_trap(); \
-  } while (false)
-
-// RFC 1071, 16 bits at a time: the reference the code under test is held to.
-std::uint16_t ones_complement_sum(std::span<const std::uint8_t> bytes) {
-  std::uint32_t sum = 0;
-  for (std::size_t i = 0; i < bytes.size(); i += 2) {
-    const std::uint32_t low = i + 1 < bytes.size() ? bytes[i + 1] : 0;
-    sum += (std::uint32_t{bytes[i]} << 8) | low;
-    sum = (sum & 0xFFFF) + (sum >> 16);
-  }
-  return static_cast<std::uint16_t>(sum);
-}
 
 struct Reference {
   bool parsed = false;
@@ -69,7 +54,7 @@ Reference decide(std::span<const std::uint8_t> d, Ipv4Address specific, const Ec
   const bool fragment = (d[6] & 0x3F) != 0 || d[7] != 0;  // MF or an offset
   if (d[9] != 1 || fragment) return r;
   const auto icmp = d.subspan(r.header_length, r.total_length - r.header_length);
-  if (icmp.size() < 8 || ones_complement_sum(icmp) != 0xFFFF || icmp[0] != 8) return r;
+  if (icmp.size() < 8 || pong::fuzz::reference_sum(icmp) != 0xFFFF || icmp[0] != 8) return r;
   const Ipv4Address destination{{d[16], d[17], d[18], d[19]}};
   const bool non_unicast = (d[16] & 0xF0) == 0xE0 || destination.to_u32() == 0xFFFFFFFFu ||
                            (!specific.is_unspecified() && specific != destination);
@@ -86,7 +71,7 @@ void repair_checksum(std::span<std::uint8_t> d) {
   const auto icmp = d.subspan(header, total - header);
   icmp[2] = 0;
   icmp[3] = 0;
-  const auto checksum = static_cast<std::uint16_t>(~ones_complement_sum(icmp));
+  const auto checksum = static_cast<std::uint16_t>(~pong::fuzz::reference_sum(icmp));
   icmp[2] = static_cast<std::uint8_t>(checksum >> 8);
   icmp[3] = static_cast<std::uint8_t>(checksum);
 }
@@ -129,7 +114,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(view->header_length() == expected.header_length);
     FUZZ_CHECK(view->bytes().size() == expected.total_length);
     FUZZ_CHECK(view->options().size() == expected.header_length - 20);
-    FUZZ_CHECK(view->header_checksum_valid() == (ones_complement_sum(view->header()) == 0xFFFF));
+    FUZZ_CHECK(view->header_checksum_valid() ==
+               (pong::fuzz::reference_sum(view->header()) == 0xFFFF));
   }
 
   const auto reply = answer_echo_request(datagram, arrival, policy);
@@ -144,7 +130,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto icmp = reply->message.icmp;
   FUZZ_CHECK(icmp.data() == datagram.data() + header);
   FUZZ_CHECK(icmp.size() == length);
-  FUZZ_CHECK(ones_complement_sum(icmp) == 0xFFFF);
+  FUZZ_CHECK(pong::fuzz::reference_sum(icmp) == 0xFFFF);
   FUZZ_CHECK(request[header] == 8 && icmp[0] == 0);
   for (std::size_t i = 0; i < datagram.size(); ++i) {
     if (i == header || i == header + 2 || i == header + 3) continue;

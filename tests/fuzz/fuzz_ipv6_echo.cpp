@@ -29,11 +29,13 @@
 //     destination, which the kernel replaces and recomputes the checksum for);
 //   - the reply goes to the request's source, from its destination if that
 //     was unicast, out of the arrival interface, with its traffic class.
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <vector>
 
+#include "fuzz_check.hpp"
 #include "wire/echo.hpp"
 #include "wire/ipv6.hpp"
 
@@ -41,31 +43,20 @@ namespace {
 
 using namespace pong::wire;
 
-#define FUZZ_CHECK(condition)           \
-  do {                                  \
-    if (!(condition)) __builtin_trap(); \
-  } while (false)
-
-// RFC 1071 over the RFC 8200 8.1 pseudo-header and the message, 16 bits at
-// a time: the reference the code under test is held to.
+// RFC 1071 over the RFC 8200 8.1 pseudo-header and the message: the
+// reference the code under test is held to.
 std::uint16_t icmpv6_sum(const Ipv6Address& source, const Ipv6Address& destination,
                          std::span<const std::uint8_t> message) {
-  std::uint32_t sum = 0;
-  const auto add = [&sum](std::uint32_t word) {
-    sum += word;
-    sum = (sum & 0xFFFF) + (sum >> 16);
-  };
-  for (std::size_t i = 0; i < 16; i += 2) {
-    add(std::uint32_t{source.octets[i]} << 8 | source.octets[i + 1]);
-    add(std::uint32_t{destination.octets[i]} << 8 | destination.octets[i + 1]);
+  std::array<std::uint8_t, 40> pseudo{};
+  for (std::size_t i = 0; i < 16; ++i) {
+    pseudo[i] = source.octets[i];
+    pseudo[16 + i] = destination.octets[i];
   }
-  add(static_cast<std::uint32_t>(message.size() >> 16));
-  add(static_cast<std::uint32_t>(message.size() & 0xFFFF));
-  add(58);
-  for (std::size_t i = 0; i < message.size(); i += 2) {
-    add(std::uint32_t{message[i]} << 8 | (i + 1 < message.size() ? message[i + 1] : 0u));
-  }
-  return static_cast<std::uint16_t>(sum);
+  const auto length = static_cast<std::uint32_t>(message.size());
+  for (std::size_t i = 0; i < 4; ++i)
+    pseudo[32 + i] = static_cast<std::uint8_t>(length >> (24 - 8 * i));
+  pseudo[39] = 58;  // next header: ICMPv6
+  return pong::fuzz::reference_sum(message, pong::fuzz::reference_sum(pseudo));
 }
 
 Ipv6Address address_at(std::span<const std::uint8_t> bytes, std::size_t offset) {

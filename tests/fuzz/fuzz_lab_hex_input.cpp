@@ -24,16 +24,12 @@
 
 #include <fmt/format.h>
 
+#include "fuzz_check.hpp"
 #include "hex_input.hpp"
 
 namespace {
 
 using namespace pong::lab;
-
-#define FUZZ_CHECK(condition)           \
-  do {                                  \
-    if (!(condition)) __builtin_trap(); \
-  } while (false)
 
 void check_round_trip(const std::vector<std::uint8_t>& bytes) {
   for (const std::size_t per_line : {std::size_t{0}, std::size_t{16}}) {

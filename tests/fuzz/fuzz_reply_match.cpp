@@ -38,6 +38,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.hpp"
 #include "payload.hpp"
 #include "ping_statistics.hpp"
 #include "reply_match.hpp"
@@ -47,11 +48,6 @@ namespace {
 
 using namespace pong;
 using namespace pong::client;
-
-#define FUZZ_CHECK(condition)           \
-  do {                                  \
-    if (!(condition)) __builtin_trap(); \
-  } while (false)
 
 constexpr std::size_t kPrefix = 38;
 

@@ -2,10 +2,11 @@
 # pong under a flood of Echo Requests from spoofed sources (issue 9,
 # "Hardening"): 100,000 distinct IPv4 sources and 20,000 distinct IPv6
 # /64s, crafted by tests/helpers/inject on an AF_PACKET socket in the
-# client namespace, at a pong with a hardened command line that logs each
-# answered request to its log file. pong's memory must stay flat (its rate
-# table is fixed at start-up), its counters must show the limits at work,
-# and a well-behaved client must still be answered afterwards.
+# client namespace, at a pong with a hardened command line that logs
+# answered requests to its log file (up to the default --log-rate cap).
+# pong's memory must stay flat (its rate table is fixed at start-up), its
+# counters must show the limits at work, and a well-behaved client must
+# still be answered afterwards.
 #
 # The spoofed ranges, 198.18.0.0/15 (RFC 2544's benchmarking range) and
 # fd00:118::/32, are routed back to the client namespace, so every reply
@@ -158,5 +159,22 @@ expect_grep "3 packets transmitted, 3 received" "$TEST_TMP/after6" "ping -6 -c 3
 status=0
 stop_pong || status=$?
 expect_status 0 "$status" "pong exits 0 on SIGTERM"
+
+step "the log: capped at --log-rate's default, the rest counted with their sources"
+# The counters pong printed on SIGTERM, its last block.
+awk '/--- pong statistics ---/ { b = "" } { b = b $0 "\n" } END { printf "%s", b }' "$PONG_LOG" >"$TEST_TMP/pong.now"
+written=$(grep -c "icmp_type=echo," "$PONG_LOG" || true)
+held=$(sed -nE 's/.*held back ([0-9]+) request lines.*/\1/p' "$PONG_LOG" | awk '{ n += $1 } END { print n + 0 }')
+sources=$(sed -nE 's/.*held back .* from (at least )?([0-9]+) sources?.*/\2/p' "$PONG_LOG" | awk '{ n += $1 } END { print n + 0 }')
+[ "$((written + held))" = "$(both answered)" ] ||
+  fail "$written lines written + $held held back is not the $(both answered) requests answered"
+ok "$(both answered) answered: $written lines written, $held held back and counted"
+# Nearly every answered request of the flood came from a source of its own
+# (the one-source burst and the pings excepted), so the summaries' source
+# estimates must add up to about the lines they held back.
+if [ "$sources" -lt $((held * 9 / 10)) ] || [ "$sources" -gt $((held * 11 / 10)) ]; then
+  fail "the summaries count $sources sources for $held lines held back, expected within 10 %"
+fi
+ok "the summaries count $sources sources for $held lines held back (within 10 %)"
 
 finish

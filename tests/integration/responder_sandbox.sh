@@ -88,11 +88,20 @@ CHILD=$(serving_pid)
 ok "serving process $CHILD: uid and gid 65534 (nobody), no supplementary groups"
 expect_unprivileged "$CHILD" "serving process"
 # CAP_NET_ADMIN is bit 12, CAP_KILL bit 5.
-[ "$(status_field "$PONG_PID" CapEff)" = 0000000000001020 ] || fail "monitor CapEff $(status_field "$PONG_PID" CapEff)"
-[ "$(status_field "$PONG_PID" CapBnd)" = 0000000000001020 ] || fail "monitor CapBnd $(status_field "$PONG_PID" CapBnd)"
-ok "monitor $PONG_PID: CapEff and CapBnd are CAP_NET_ADMIN and CAP_KILL only"
+for field in CapEff CapPrm CapBnd; do
+  [ "$(status_field "$PONG_PID" $field)" = 0000000000001020 ] || fail "monitor $field $(status_field "$PONG_PID" $field)"
+done
+ok "monitor $PONG_PID: CapEff, CapPrm and CapBnd are CAP_NET_ADMIN and CAP_KILL only"
 if find "/proc/$PONG_PID/fd" -lname 'socket:*' | grep -q .; then fail "the monitor holds a socket"; fi
 ok "the monitor holds no socket"
+# The serving process keeps nothing of the monitor's: one signalfd (its
+# own), and of the report pipe only the end it writes (an fd it had
+# inherited would show as a second fd on the same pipe).
+[ "$(find "/proc/$CHILD/fd" -lname 'anon_inode:\[signalfd\]' | wc -l)" = 1 ] ||
+  fail "the serving process has $(find "/proc/$CHILD/fd" -lname 'anon_inode:\[signalfd\]' | wc -l) signalfds, expected its own only"
+[ -z "$(find "/proc/$CHILD/fd" -lname 'pipe:*' -printf '%l\n' | sort | uniq -d)" ] ||
+  fail "the serving process holds both ends of a pipe"
+ok "the serving process holds its own signalfd and one end of the report pipe, nothing of the monitor's"
 [ "$(echo_sysctls)" = "1 1" ] || fail "sysctls $(echo_sysctls) while pong runs"
 answered "under the monitor"
 
@@ -105,6 +114,18 @@ expect_restored_within_a_second "0 0" "SIGTERM"
 expect_status 0 "$(monitor_status)" "SIGTERM: the monitor exits 0, as the serving process did"
 expect_grep "serving process $CHILD exited with status 0" "$PONG_LOG" "the monitor says how it ended"
 expect_grep "restored net.ipv4.icmp_echo_ignore_all=0" "$PONG_LOG" "IPv4 echo restored"
+
+step "SIGINT and SIGHUP to the monitor are passed on; SIGQUIT and SIGUSR2 stop pong cleanly"
+for sig in INT HUP QUIT USR2; do
+  start_pong --take-over
+  expect_taken_over
+  kill -"$sig" "$PONG_PID"
+  expect_restored_within_a_second "0 0" "SIG$sig"
+  expect_status 0 "$(monitor_status)" "SIG$sig: the serving process stopped cleanly, the monitor exits 0"
+  case $sig in
+    QUIT | USR2) expect_grep "monitor: received SIG$sig; stopping the serving process" "$PONG_LOG" "SIG$sig: the monitor says why it stopped pong" ;;
+  esac
+done
 
 step "kill -9 of the serving process"
 start_pong --take-over
@@ -208,15 +229,25 @@ step "--log-rate caps request lines and counts the rest"
 start_pong --log-rate 5/s
 status=$(client_ping "$TEST_TMP/flood" -c 300 -i 0.005 -w 20 "$SERVER")
 expect_grep "300 packets transmitted, 300 received" "$TEST_TMP/flood" "every request answered"
+lines() { grep -c "icmp_type=echo," "$PONG_LOG" || true; }
+held() { sed -nE 's/.*--log-rate held back ([0-9]+) request lines.*/\1/p' "$PONG_LOG" | awk '{ n += $1 } END { print n + 0 }'; }
+# With no further request, the last lines held back are still reported
+# (pong's loop wakes once a second when idle).
+for ((i = 0; i < 30; i++)); do
+  [ "$(($(lines) + $(held)))" = 300 ] && break
+  sleep 0.1
+done
+[ "$(($(lines) + $(held)))" = 300 ] || fail "3 s after the last request, $(lines) lines + $(held) held back is not 300"
+ok "the last lines held back are reported without another request"
 stop_pong
-lines=$(grep -c "icmp_type=echo," "$PONG_LOG" || true)
+lines=$(lines)
 ms=$(sed -nE 's/.*time ([0-9]+)ms.*/\1/p' "$TEST_TMP/flood")
 cap=$((2 * (5 + 5 * (ms / 1000 + 1))))
 if [ "$lines" -lt 5 ] || [ "$lines" -gt "$cap" ]; then
   fail "$lines request lines for 300 requests in $ms ms, expected 5..$cap"
 fi
 ok "$lines request lines written for 300 requests in $ms ms (5/s, burst 5)"
-held=$(sed -nE 's/.*--log-rate held back ([0-9]+) request lines.*/\1/p' "$PONG_LOG" | awk '{ n += $1 } END { print n + 0 }')
+held=$(held)
 [ "$((lines + held))" = 300 ] || fail "$lines written + $held held back is not 300"
 ok "the summary lines account for the other $held"
 expect_grep "held back [0-9]+ request lines in the last [0-9.]+ s, from 1 source " "$PONG_LOG" "from one source"
