@@ -304,8 +304,8 @@ int serve_pong(const ServingSetup& setup, const pong::responder::MonitorLink* mo
   const auto now = [] { return std::chrono::steady_clock::now().time_since_epoch(); };
   // With no request for a second, the lines the log cap held back are
   // still reported.
-  const auto result = pong::responder::serve(servers, signal_fd->get(),
-                                             [&] { request_log.summarize(now()); });
+  const auto result =
+      pong::responder::serve(servers, signal_fd->get(), [&] { request_log.summarize(now()); });
   request_log.summarize(now(), true);
   pong::responder::log_counters(servers);
   if (!result) spdlog::error("{}", result.error());

@@ -138,7 +138,9 @@ std::string describe(const ChildEnd& end) {
   return fmt::format("was killed by {}", signal_name(end.status));
 }
 
-int exit_status(const ChildEnd& end) { return end.exited ? end.status : 128 + end.status; }
+int exit_status(const ChildEnd& end) {
+  return end.exited ? end.status : 128 + end.status;
+}
 
 bool die_with_monitor(pid_t monitor) {
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) return false;

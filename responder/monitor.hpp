@@ -20,8 +20,8 @@ namespace pong::responder {
 
 // How the serving process ended, as waitid(2) and the seccomp report say.
 struct ChildEnd {
-  bool exited = true;  // false: killed by `signal`
-  int status = 0;      // the exit status, or the signal number
+  bool exited = true;                    // false: killed by `signal`
+  int status = 0;                        // the exit status, or the signal number
   std::optional<int> forbidden_syscall;  // reported by the SIGSYS handler
 };
 

@@ -27,8 +27,8 @@ void RequestLog::summarize(policy::Nanoseconds now, bool final) {
   spdlog::info(
       "--log-rate held back {} request lines in the last {:.1f} s, from {}{} source{} (every "
       "request is still counted)",
-      held_back->lines, seconds, held_back->sources_at_least ? "at least " : "",
-      held_back->sources, held_back->sources == 1 ? "" : "s");
+      held_back->lines, seconds, held_back->sources_at_least ? "at least " : "", held_back->sources,
+      held_back->sources == 1 ? "" : "s");
   spdlog::default_logger_raw()->flush();
 }
 

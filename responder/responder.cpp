@@ -129,13 +129,7 @@ std::expected<std::unique_ptr<Responder<Family>>, std::string> Responder<Family>
   if (!socket) return std::unexpected(socket.error());
   // Room for bursts; the kernel caps it at net.core.rmem_max.
   (void)sys::set_int_option(socket->get(), SOL_SOCKET, SO_RCVBUF, 4 << 20, "SO_RCVBUF");
-  return adopt(std::move(*socket), options);
-}
-
-template <class Family>
-std::unique_ptr<Responder<Family>> Responder<Family>::adopt(sys::UniqueFd socket,
-                                                            const Options& options) {
-  return std::unique_ptr<Responder>(new Responder(std::move(socket), options));
+  return std::unique_ptr<Responder>(new Responder(std::move(*socket), options));
 }
 
 template <class Family>

@@ -99,8 +99,6 @@ class Responder final : public BatchServer {
  public:
   // Opens and configures the socket. Needs CAP_NET_RAW.
   static std::expected<std::unique_ptr<Responder>, std::string> open(const Options& options);
-  // Serves on a socket opened elsewhere, as it is (the tests' socketpair).
-  static std::unique_ptr<Responder> adopt(sys::UniqueFd socket, const Options& options);
 
   int fd() const override { return socket_.get(); }
   std::expected<void, std::string> serve_batch() override;

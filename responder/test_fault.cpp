@@ -13,9 +13,13 @@ namespace {
 
 volatile int* volatile g_null = nullptr;
 
-void segv(int /*signal*/) { *g_null = 1; }
+void segv(int /*signal*/) {
+  *g_null = 1;
+}
 
-void forbidden_syscall(int /*signal*/) { (void)::socket(AF_INET, SOCK_STREAM, 0); }
+void forbidden_syscall(int /*signal*/) {
+  (void)::socket(AF_INET, SOCK_STREAM, 0);
+}
 
 }  // namespace
 

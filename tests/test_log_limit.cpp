@@ -11,8 +11,8 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 
 wire::IpAddress v4(std::uint32_t n) {
-  return wire::Ipv4Address{{10, static_cast<std::uint8_t>(n >> 16), static_cast<std::uint8_t>(n >> 8),
-                            static_cast<std::uint8_t>(n)}};
+  return wire::Ipv4Address{{10, static_cast<std::uint8_t>(n >> 16),
+                            static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)}};
 }
 
 TEST(LogLimiter, UnlimitedWritesEveryLineAndNeverSummarizes) {

@@ -21,8 +21,8 @@
 
 #include "sys/log.hpp"
 #include "sys/privileges.hpp"
-#include "sys/seccomp_filter.hpp"
 #include "sys/resolve.hpp"
+#include "sys/seccomp_filter.hpp"
 #include "sys/socket_address.hpp"
 #include "sys/sysctl.hpp"
 

@@ -3,10 +3,10 @@
 #include <sys/prctl.h>
 
 #include <fmt/format.h>
-#include <string_view>
-#include <vector>
 #include <cerrno>
 #include <cstring>
+#include <string_view>
+#include <vector>
 
 namespace pong::sys {
 namespace {
@@ -34,7 +34,8 @@ std::expected<void, std::string> set_capabilities(std::initializer_list<cap_valu
     if (has_capability(cap, CAP_PERMITTED)) list.push_back(cap);
   }
   cap_t caps = cap_init();
-  if (caps == nullptr) return std::unexpected(errno_text("cannot read the capability sets (cap_init)"));
+  if (caps == nullptr)
+    return std::unexpected(errno_text("cannot read the capability sets (cap_init)"));
   int rc = 0;
   if (!list.empty()) {
     rc |= cap_set_flag(caps, CAP_EFFECTIVE, static_cast<int>(list.size()), list.data(), CAP_SET);
@@ -51,6 +52,8 @@ std::expected<void, std::string> set_capabilities(std::initializer_list<cap_valu
   return {};
 }
 
-std::expected<void, std::string> drop_all_capabilities() { return set_capabilities({}); }
+std::expected<void, std::string> drop_all_capabilities() {
+  return set_capabilities({});
+}
 
 }  // namespace pong::sys

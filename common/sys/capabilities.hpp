@@ -12,7 +12,9 @@ namespace pong::sys {
 // Whether the calling thread has `cap` in `set` (CAP_EFFECTIVE, CAP_PERMITTED...).
 bool has_capability(cap_value_t cap, cap_flag_t set);
 // Whether the calling thread has `cap` in its effective set.
-inline bool has_effective_capability(cap_value_t cap) { return has_capability(cap, CAP_EFFECTIVE); }
+inline bool has_effective_capability(cap_value_t cap) {
+  return has_capability(cap, CAP_EFFECTIVE);
+}
 
 // Sets the effective and permitted sets to those of `keep` the process has
 // (the rest are dropped), the inheritable and ambient sets to nothing.

@@ -46,7 +46,8 @@ std::expected<void, std::string> become_user(const UserIdentity& user) {
     return std::unexpected(errno_text("cannot clear the supplementary groups"));
   }
   if (::setresgid(user.gid, user.gid, user.gid) != 0) {
-    return std::unexpected(errno_text(fmt::format("cannot switch to the group of '{}'", user.name)));
+    return std::unexpected(
+        errno_text(fmt::format("cannot switch to the group of '{}'", user.name)));
   }
   if (::setresuid(user.uid, user.uid, user.uid) != 0) {
     return std::unexpected(errno_text(fmt::format("cannot switch to user '{}'", user.name)));

@@ -133,7 +133,7 @@ std::expected<void, std::string> add_rules(scmp_filter_ctx ctx) {
 
 std::expected<void, std::string> install_serving_filter(int report_fd) {
   g_report_fd = report_fd;
-  struct sigaction action{};
+  struct sigaction action {};
   action.sa_sigaction = on_forbidden_syscall;
   action.sa_flags = SA_SIGINFO | SA_RESETHAND;
   sigemptyset(&action.sa_mask);
@@ -144,8 +144,7 @@ std::expected<void, std::string> install_serving_filter(int report_fd) {
   if (!ctx) return std::unexpected(std::string("seccomp_init failed"));
   if (auto r = add_rules(ctx.get()); !r) return r;
   if (const int rc = seccomp_load(ctx.get()); rc != 0) {
-    return std::unexpected(
-        fmt::format("cannot load the seccomp filter: {}", std::strerror(-rc)));
+    return std::unexpected(fmt::format("cannot load the seccomp filter: {}", std::strerror(-rc)));
   }
   return {};
 }
