@@ -7,6 +7,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -303,9 +304,11 @@ int serve_pong(const ServingSetup& setup, const pong::responder::MonitorLink* mo
   pong::responder::RequestLog& request_log = *setup.shared.request_log;
   const auto now = [] { return std::chrono::steady_clock::now().time_since_epoch(); };
   // With no request for a second, the lines the log cap held back are
-  // still reported.
-  const auto result =
-      pong::responder::serve(servers, signal_fd->get(), [&] { request_log.summarize(now()); });
+  // still reported; without a cap there is nothing to report, and pong
+  // sleeps until a request or a signal comes.
+  std::function<void()> idle;
+  if (request_log.needs_clock()) idle = [&] { request_log.summarize(now()); };
+  const auto result = pong::responder::serve(servers, signal_fd->get(), idle);
   request_log.summarize(now(), true);
   pong::responder::log_counters(servers);
   if (!result) spdlog::error("{}", result.error());

@@ -208,6 +208,10 @@ status=0
 netns_in_server "$PONG_BIN/pong" --take-over --user no-such-user-here >"$TEST_TMP/nouser" 2>&1 || status=$?
 expect_status 2 "$status" "an unknown user is refused"
 expect_grep "no user named 'no-such-user-here'" "$TEST_TMP/nouser" "with one sentence"
+status=0
+netns_in_server "$PONG_BIN/pong" --take-over --user root >"$TEST_TMP/rootuser" 2>&1 || status=$?
+expect_status 2 "$status" "--user root is refused"
+expect_grep "must not be root" "$TEST_TMP/rootuser" "with one sentence"
 [ "$(echo_sysctls)" = "1 1" ] || fail "sysctls changed by a refused start"
 ok "before anything changed"
 
@@ -224,6 +228,18 @@ netns_in_server setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-a
   --ambient-caps=+net_raw "$PONG_BIN/pong" --user daemon >"$TEST_TMP/user-nonroot" 2>&1 || status=$?
 expect_status 2 "$status" "--user when not started as root is refused"
 expect_grep "only when started as root" "$TEST_TMP/user-nonroot" "with one sentence"
+# With CAP_NET_RAW alone (setcap cap_net_raw+ep does that), pong cannot
+# empty its bounding set: it serves, and says so.
+netns_start_bg "$NETNS_SERVER" "$PONG_LOG" setpriv --reuid=65534 --regid=65534 --clear-groups \
+  --inh-caps=-all,+net_raw --ambient-caps=+net_raw "$PONG_BIN/pong"
+PONG_PID=$NETNS_LAST_PID
+wait_for_log "$PONG_LOG" "answering ICMP echo" 10
+[ "$(status_field "$PONG_PID" CapEff)" = 0000000000000000 ] || fail "CapEff $(status_field "$PONG_PID" CapEff) with CAP_NET_RAW alone"
+[ "$(status_field "$PONG_PID" CapBnd)" != 0000000000000000 ] || fail "CapBnd emptied without CAP_SETPCAP?"
+expect_grep "without CAP_SETPCAP pong cannot empty its capability bounding set" "$PONG_LOG" "without CAP_SETPCAP: a warning"
+expect_grep "no capabilities \(bounding set kept\)" "$PONG_LOG" "and the start-up line says the bounding set is kept"
+answered "started with CAP_NET_RAW alone"
+stop_pong
 
 step "--log-rate caps request lines and counts the rest"
 start_pong --log-rate 5/s
