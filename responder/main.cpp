@@ -59,8 +59,16 @@ struct CommandLine {
   std::string user = "nobody";
   bool user_given = false;
   bool seccomp = true;
+  unsigned busy_poll_us = 0;
+  std::size_t batch = pong::responder::kDefaultBatch;
   pong::responder::AdmissionFlags admission;
 };
+
+// --busy-poll given without a value.
+constexpr unsigned kDefaultBusyPollUs = 200;
+// Request lines the log's writer thread may have queued; past that the
+// oldest are dropped and counted.
+constexpr std::size_t kLogQueueLines = 8192;
 
 void add_options(CLI::App& app, CommandLine& cl) {
   app.add_flag("-q,--quiet", cl.quiet,
@@ -123,6 +131,17 @@ void add_options(CLI::App& app, CommandLine& cl) {
   app.add_flag("!--no-seccomp", cl.seccomp,
                "Serve without the seccomp allow-list of system calls (for debugging: a call "
                "outside the list otherwise kills the serving process)");
+  app.add_option("--busy-poll", cl.busy_poll_us,
+                 "After answering, keep polling the sockets for this many microseconds (default "
+                 "200 when given without a value) before sleeping: lower latency when requests "
+                 "come often, for up to that much CPU time after each batch. Off by default")
+      ->expected(0, 1)
+      ->default_str(std::to_string(kDefaultBusyPollUs))
+      ->check(CLI::Range(1U, 1'000'000U));
+  app.add_option("--batch", cl.batch,
+                 "Requests read with one recvmmsg and replies sent with one sendmmsg, at most")
+      ->check(CLI::Range(std::size_t{1}, pong::responder::kMaxBatch))
+      ->capture_default_str();
   app.add_option("--log-level", cl.log_level, "Logging level")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -163,6 +182,8 @@ pong::responder::Options responder_options(const CommandLine& cl, IpFamily famil
   pong::responder::Options options;
   options.admission = shared.admission;
   options.request_log = shared.request_log;
+  options.batch = cl.batch;
+  options.busy_poll = std::chrono::microseconds{cl.busy_poll_us};
   const Follow non_unicast = follow(family == IpFamily::kIpv4 ? cl.broadcasts : cl.ipv6_multicast);
   const Follow anycast = follow(cl.ipv6_anycast);
   options.read_policy = [=] { return pong::responder::echo_policy(family, non_unicast, anycast); };
@@ -261,6 +282,9 @@ bool enter_sandbox(const ServingSetup& setup, const pong::responder::MonitorLink
     spdlog::error("the monitor is gone; not serving without it");
     return false;
   }
+  // The request log's writer thread: after the privileges went (it
+  // inherits their loss), before the filter (which covers it too).
+  setup.shared.request_log->start_writer(kLogQueueLines);
   pong::responder::arm_test_fault_from_environment();
   // Read now: the filter allows neither getuid nor anything else not
   // needed to serve.
@@ -277,6 +301,14 @@ bool enter_sandbox(const ServingSetup& setup, const pong::responder::MonitorLink
                dropped->bounding_set_emptied ? "" : " (bounding set kept)",
                setup.cl.seccomp ? "seccomp allow-list on" : "seccomp OFF (--no-seccomp)");
   return true;
+}
+
+// The request log's own counters, after the families' (SIGUSR1, exit).
+void log_request_log_counters(const pong::responder::RequestLog& request_log) {
+  if (!request_log.enabled()) return;
+  spdlog::info("request log: {} lines written, {} dropped because the writer fell behind",
+               request_log.lines_written(), request_log.lines_dropped());
+  spdlog::default_logger_raw()->flush();
 }
 
 // The serving process: opens the sockets, enters the sandbox and serves
@@ -299,18 +331,27 @@ int serve_pong(const ServingSetup& setup, const pong::responder::MonitorLink* mo
   spdlog::info(
       "each line: N bytes = identifier + sequence + data (the echo body; the ICMP message is "
       "N+4 bytes); pid = ICMP identifier");
+  if (setup.cl.busy_poll_us > 0) {
+    spdlog::info("--busy-poll: after each batch pong polls without sleeping for {} us",
+                 setup.cl.busy_poll_us);
+  }
   spdlog::default_logger_raw()->flush();
 
   pong::responder::RequestLog& request_log = *setup.shared.request_log;
   const auto now = [] { return std::chrono::steady_clock::now().time_since_epoch(); };
+  pong::responder::ServiceOptions service;
+  service.busy_poll = std::chrono::microseconds{setup.cl.busy_poll_us};
   // With no request for a second, the lines the log cap held back are
   // still reported; without a cap there is nothing to report, and pong
   // sleeps until a request or a signal comes.
-  std::function<void()> idle;
-  if (request_log.needs_clock()) idle = [&] { request_log.summarize(now()); };
-  const auto result = pong::responder::serve(servers, signal_fd->get(), idle);
+  if (request_log.needs_clock()) service.idle = [&] { request_log.summarize(now()); };
+  service.report = [&] { log_request_log_counters(request_log); };
+  const auto result = pong::responder::serve(servers, signal_fd->get(), service);
   request_log.summarize(now(), true);
+  // Every queued line is written before the counters.
+  request_log.stop_writer();
   pong::responder::log_counters(servers);
+  log_request_log_counters(request_log);
   if (!result) spdlog::error("{}", result.error());
   spdlog::default_logger_raw()->flush();
   return result ? 0 : 1;

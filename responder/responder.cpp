@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <initializer_list>
@@ -49,6 +50,20 @@ std::expected<sys::UniqueFd, std::string> open_echo_socket(
     if (::recv(socket->get(), discard.data(), discard.size(), MSG_DONTWAIT | MSG_TRUNC) < 0) break;
   }
   return socket;
+}
+
+// Best effort: a raw socket on a device without NAPI busy polling (veth,
+// loopback) gains nothing from these, and raising SO_BUSY_POLL above
+// net.core.busy_read needs CAP_NET_ADMIN; the user-space spin of the
+// service loop does the work then.
+void request_busy_polling(int fd, std::chrono::microseconds budget) {
+  const int microseconds = static_cast<int>(std::min<std::int64_t>(budget.count(), 1'000'000));
+  for (const auto& o : {SocketOption{SOL_SOCKET, SO_BUSY_POLL, microseconds, "SO_BUSY_POLL"},
+                        SocketOption{SOL_SOCKET, SO_PREFER_BUSY_POLL, 1, "SO_PREFER_BUSY_POLL"}}) {
+    if (auto r = sys::set_int_option(fd, o.level, o.name, o.value, o.what); !r) {
+      spdlog::debug("{} (pong spins in user space instead)", r.error());
+    }
+  }
 }
 
 }  // namespace
@@ -120,7 +135,8 @@ template <class Family>
 Responder<Family>::Responder(sys::UniqueFd socket, const Options& options)
     : socket_(std::move(socket)),
       options_(options),
-      slots_(std::make_unique<std::array<Slot, kBatch>>()) {}
+      batch_(std::clamp<std::size_t>(options.batch, 1, kMaxBatch)),
+      slots_(std::make_unique_for_overwrite<Slot[]>(batch_)) {}
 
 template <class Family>
 std::expected<std::unique_ptr<Responder<Family>>, std::string> Responder<Family>::open(
@@ -129,22 +145,23 @@ std::expected<std::unique_ptr<Responder<Family>>, std::string> Responder<Family>
   if (!socket) return std::unexpected(socket.error());
   // Room for bursts; the kernel caps it at net.core.rmem_max.
   (void)sys::set_int_option(socket->get(), SOL_SOCKET, SO_RCVBUF, 4 << 20, "SO_RCVBUF");
+  if (options.busy_poll.count() > 0) request_busy_polling(socket->get(), options.busy_poll);
   return std::unique_ptr<Responder>(new Responder(std::move(*socket), options));
 }
 
 template <class Family>
 void Responder<Family>::prepare_receive_headers() {
-  auto& slots = *slots_;
-  for (std::size_t i = 0; i < kBatch; ++i) {
-    receive_iov_[i] = {slots[i].datagram.data(), slots[i].datagram.size()};
+  for (std::size_t i = 0; i < batch_; ++i) {
+    Slot& slot = slots_[i];
+    receive_iov_[i] = {slot.datagram.data(), slot.datagram.size()};
     msghdr& h = receive_headers_[i].msg_hdr;
     h = {};
     h.msg_name = &peers_[i];
     h.msg_namelen = sizeof peers_[i];
     h.msg_iov = &receive_iov_[i];
     h.msg_iovlen = 1;
-    h.msg_control = slots[i].receive_control.data();
-    h.msg_controllen = slots[i].receive_control.size();
+    h.msg_control = slot.receive_control.data();
+    h.msg_controllen = slot.receive_control.size();
   }
 }
 
@@ -161,8 +178,8 @@ template <class Family>
 std::expected<void, std::string> Responder<Family>::serve_batch() {
   refresh_policy_if_stale();
   prepare_receive_headers();
-  const int received =
-      ::recvmmsg(socket_.get(), receive_headers_.data(), kBatch, MSG_DONTWAIT, nullptr);
+  const int received = ::recvmmsg(socket_.get(), receive_headers_.data(),
+                                  static_cast<unsigned>(batch_), MSG_DONTWAIT, nullptr);
   if (received < 0) {
     if (errno == EAGAIN || errno == EINTR) return {};
     if (errno == EBADF || errno == ENOTSOCK || errno == EFAULT || errno == EINVAL) {
@@ -184,8 +201,7 @@ std::expected<void, std::string> Responder<Family>::serve_batch() {
   send_replies(replies);
   if (logs_requests()) {
     options_.request_log->summarize(now);
-    // One write(2) for the batch's lines.
-    if (replies > 0) spdlog::default_logger_raw()->flush();
+    options_.request_log->end_batch();
   }
   return {};
 }
@@ -203,7 +219,7 @@ bool Responder<Family>::needs_clock() const {
 
 template <class Family>
 bool Responder<Family>::plan_reply(std::size_t i, std::size_t j, policy::Nanoseconds now) {
-  Slot& slot = (*slots_)[i];
+  Slot& slot = slots_[i];
   const msghdr& received = receive_headers_[i].msg_hdr;
   const std::span<std::uint8_t> bytes(slot.datagram.data(), receive_headers_[i].msg_len);
   const auto plan = Family::plan(bytes, peers_[i], received, options_.policy, state_);

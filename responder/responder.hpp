@@ -1,5 +1,5 @@
 // The responder: one raw socket per family, a batch of receive buffers,
-// and the loop that reads up to kBatch requests with one recvmmsg(2),
+// and the loop that reads up to a batch of requests (Options::batch) with one recvmmsg(2),
 // plans each reply (reply_plan) and sends them all with one sendmmsg(2).
 //
 // The loop is written once, as a template over a family policy
@@ -33,6 +33,9 @@
 
 namespace pong::responder {
 
+inline constexpr std::size_t kDefaultBatch = 32;
+inline constexpr std::size_t kMaxBatch = 256;
+
 struct Options {
   wire::EchoPolicy policy{};
   // Reads the policy again (the kernel reads its echo sysctls per packet);
@@ -43,6 +46,13 @@ struct Options {
   policy::Admission* admission = nullptr;
   // The per-request log line, shared by the families; none when absent.
   RequestLog* request_log = nullptr;
+  // Datagrams read by one recvmmsg(2) and replies sent by one sendmmsg(2),
+  // 1 to kMaxBatch. BENCHMARKS.md gives the measurement behind the default.
+  std::size_t batch = kDefaultBatch;
+  // --busy-poll: asks the kernel to busy-poll the device for this long
+  // (SO_BUSY_POLL, SO_PREFER_BUSY_POLL) where its driver can; the service
+  // loop spins in user space either way (ServiceOptions::busy_poll).
+  std::chrono::microseconds busy_poll{0};
 };
 
 // What one family's engine shows the service loop.
@@ -105,7 +115,6 @@ class Responder final : public BatchServer {
   const Counters& counters() const override { return counters_; }
   std::string_view family_name() const override { return Family::kName; }
 
-  static constexpr std::size_t kBatch = 32;
   static constexpr std::size_t kControlCapacity = 256;
 
  private:
@@ -131,13 +140,16 @@ class Responder final : public BatchServer {
   Counters counters_;
   typename Family::State state_{};
   std::chrono::steady_clock::time_point next_policy_read_{};
-  std::unique_ptr<std::array<Slot, kBatch>> slots_;
-  std::array<mmsghdr, kBatch> receive_headers_{};
-  std::array<iovec, kBatch> receive_iov_{};
+  std::size_t batch_;
+  // `batch_` slots, allocated once and not touched until a datagram fills
+  // one: the memory a slot's datagram never reaches is never resident.
+  std::unique_ptr<Slot[]> slots_;
+  std::array<mmsghdr, kMaxBatch> receive_headers_{};
+  std::array<iovec, kMaxBatch> receive_iov_{};
   // The requests' sources, which are the replies' destinations as read.
-  std::array<typename Family::SocketAddress, kBatch> peers_{};
-  std::array<mmsghdr, kBatch> send_headers_{};
-  std::array<iovec, kBatch> send_iov_{};
+  std::array<typename Family::SocketAddress, kMaxBatch> peers_{};
+  std::array<mmsghdr, kMaxBatch> send_headers_{};
+  std::array<iovec, kMaxBatch> send_iov_{};
 };
 
 extern template class Responder<Ipv4Family>;

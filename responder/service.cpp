@@ -1,11 +1,13 @@
 #include "service.hpp"
 
 #include <poll.h>
+#include <sched.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 
@@ -19,21 +21,46 @@ constexpr std::size_t kMaxServers = 2;  // one per family
 constexpr int kIdleMs = 1000;
 
 // Reads one signal; true when it asks pong to stop.
-bool handle_signal(int signal_fd, std::span<BatchServer* const> servers) {
+bool handle_signal(int signal_fd, std::span<BatchServer* const> servers,
+                   const ServiceOptions& options) {
   signalfd_siginfo info{};
   if (::read(signal_fd, &info, sizeof info) != static_cast<ssize_t>(sizeof info)) return false;
   if (info.ssi_signo == SIGUSR1) {
     log_counters(servers);
+    if (options.report) options.report();
     return false;
   }
   spdlog::info("received {}, shutting down", sigabbrev_np(static_cast<int>(info.ssi_signo)));
   return true;
 }
 
+// How long the next poll(2) may sleep: not at all while a busy-poll spell
+// lasts, a second when an idle callback wants to run, else until an event.
+class PollTimeout {
+ public:
+  explicit PollTimeout(const ServiceOptions& options)
+      : busy_poll_(options.busy_poll), sleep_ms_(options.idle ? kIdleMs : -1) {}
+
+  // After a batch: a busy-poll spell starts (or goes on) from now.
+  void served() {
+    if (busy_poll_.count() > 0) spell_end_ = Clock::now() + busy_poll_;
+  }
+  int next_ms() const {
+    if (busy_poll_.count() > 0 && Clock::now() < spell_end_) return 0;
+    return sleep_ms_;
+  }
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  std::chrono::microseconds busy_poll_;
+  int sleep_ms_;
+  Clock::time_point spell_end_{};
+};
+
 }  // namespace
 
 std::expected<void, std::string> serve(std::span<BatchServer* const> servers, int signal_fd,
-                                       const std::function<void()>& idle) {
+                                       const ServiceOptions& options) {
   if (servers.empty() || servers.size() > kMaxServers) {
     return std::unexpected(fmt::format("pong serves 1 or 2 families, not {}", servers.size()));
   }
@@ -41,14 +68,22 @@ std::expected<void, std::string> serve(std::span<BatchServer* const> servers, in
   for (std::size_t i = 0; i < servers.size(); ++i) fds[i] = {servers[i]->fd(), POLLIN, 0};
   const std::size_t signal_index = servers.size();
   fds[signal_index] = {signal_fd, POLLIN, 0};
+  PollTimeout timeout(options);
   for (;;) {
-    const int ready = ::poll(fds.data(), signal_index + 1, idle ? kIdleMs : -1);
+    const int timeout_ms = timeout.next_ms();
+    const int ready = ::poll(fds.data(), signal_index + 1, timeout_ms);
     if (ready < 0) {
       if (errno == EINTR) continue;
       return std::unexpected(fmt::format("poll failed: {}", std::strerror(errno)));
     }
     if (ready == 0) {
-      idle();
+      if (timeout_ms == 0) {
+        // Spinning: any other task that wants this CPU (the client on a
+        // shared core, the softirq thread) runs first, then the spin goes on.
+        ::sched_yield();
+      } else if (options.idle) {
+        options.idle();
+      }
       continue;
     }
     for (std::size_t i = 0; i < servers.size(); ++i) {
@@ -61,8 +96,11 @@ std::expected<void, std::string> serve(std::span<BatchServer* const> servers, in
       // Left unread, poll would return at once, forever.
       if ((fds[i].revents & (POLLIN | POLLERR | POLLHUP)) == 0) continue;
       if (auto r = servers[i]->serve_batch(); !r) return r;
+      timeout.served();
     }
-    if ((fds[signal_index].revents & POLLIN) && handle_signal(signal_fd, servers)) return {};
+    if ((fds[signal_index].revents & POLLIN) && handle_signal(signal_fd, servers, options)) {
+      return {};
+    }
   }
 }
 

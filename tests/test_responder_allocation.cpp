@@ -1,7 +1,9 @@
 // The packet path allocates nothing: requests sent to loopback go through
 // Responder::serve_batch (receive, parse, admission, plan, log line, send)
-// on a real raw socket while the global operator new counts. A file of its own, because
-// replacing operator new is a whole-program choice.
+// on a real raw socket while the global operator new counts what the
+// serving thread allocates (the log's writer thread formats and writes on
+// its own time). A file of its own, because replacing operator new is a
+// whole-program choice.
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -27,11 +29,12 @@
 
 namespace {
 
-std::atomic<bool> g_counting{false};
+// Only the thread that serves counts.
+thread_local bool t_counting = false;
 std::atomic<std::size_t> g_allocations{0};
 
 void* counted_allocation(std::size_t size) {
-  if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1);
+  if (t_counting) g_allocations.fetch_add(1);
   if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
   throw std::bad_alloc();
 }
@@ -64,9 +67,9 @@ namespace {
 template <class Body>
 std::size_t allocations_during(Body body) {
   g_allocations = 0;
-  g_counting = true;
+  t_counting = true;
   body();
-  g_counting = false;
+  t_counting = false;
   return g_allocations;
 }
 
@@ -126,12 +129,18 @@ void serve_until(Responder<Family>& responder, std::uint64_t target) {
   }
 }
 
+enum class LogMode {
+  kCapped,        // --log-rate 5/s, lines written on the serving thread
+  kWriterThread,  // every line, handed to the writer thread's queue
+};
+
 // A real raw socket on loopback (root only), with every per-request part
-// on: an allow rule, per-source and global buckets, the request log with
-// its cap. `message` is what a client sends (the ICMP or ICMPv6 message).
+// on: an allow rule, per-source and global buckets, the request log (with
+// a cap, or every line through the writer thread). `message` is what a
+// client sends (the ICMP or ICMPv6 message).
 template <class Family>
-void expect_no_allocation_per_batch(wire::IpFamily family,
-                                    const std::vector<std::uint8_t>& message) {
+void expect_no_allocation_per_batch(wire::IpFamily family, const std::vector<std::uint8_t>& message,
+                                    LogMode log_mode) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root for raw sockets";
   sys::setup_logging(spdlog::level::info);
   policy::AdmissionConfig config;
@@ -144,15 +153,19 @@ void expect_no_allocation_per_batch(wire::IpFamily family,
   config.global = policy::RateLimit{1e6, 1e6};
   config.table_size = 1024;
   policy::Admission admission(config);
-  RequestLog log(true, policy::LogLimiter(policy::RateLimit{5, 5}), 32);
+  const QuietStdout quiet;
+  RequestLog log(true,
+                 log_mode == LogMode::kCapped ? policy::LogLimiter(policy::RateLimit{5, 5})
+                                              : policy::LogLimiter{},
+                 32);
+  if (log_mode == LogMode::kWriterThread) log.start_writer(1024);
   Options options;
   options.admission = &admission;
   options.request_log = &log;
   auto responder = Responder<Family>::open(options);
   ASSERT_TRUE(responder) << responder.error();
 
-  const QuietStdout quiet;
-  constexpr std::size_t kRequests = 3 * Responder<Family>::kBatch;
+  constexpr std::size_t kRequests = 3 * kDefaultBatch;
   // The first requests may set up what lives for the whole run (stdio's
   // buffer, the rate table's slot, the log's first lines).
   send_to_loopback(family, message, kRequests);
@@ -165,12 +178,20 @@ void expect_no_allocation_per_batch(wire::IpFamily family,
   ASSERT_GE(counters.received, 2 * kRequests);
   EXPECT_GE(counters.answered, 2 * kRequests) << "the requests went all the way to a reply";
   EXPECT_EQ(allocations, 0u) << "heap allocations while serving " << kRequests << " requests";
+  if (log_mode == LogMode::kWriterThread) {
+    log.stop_writer();
+    EXPECT_GE(log.lines_written() + log.lines_dropped(), 2 * kRequests)
+        << "every request was logged";
+  }
 }
 
 TEST(HotPath, Ipv4BatchAllocatesNothing) {
   const auto datagram = test::captured_request();  // to 127.0.0.1, IP header first
-  expect_no_allocation_per_batch<Ipv4Family>(
-      wire::IpFamily::kIpv4, std::vector<std::uint8_t>(datagram.begin() + 20, datagram.end()));
+  for (const auto mode : {LogMode::kCapped, LogMode::kWriterThread}) {
+    expect_no_allocation_per_batch<Ipv4Family>(
+        wire::IpFamily::kIpv4, std::vector<std::uint8_t>(datagram.begin() + 20, datagram.end()),
+        mode);
+  }
 }
 
 TEST(HotPath, Ipv6BatchAllocatesNothing) {
@@ -179,8 +200,10 @@ TEST(HotPath, Ipv6BatchAllocatesNothing) {
     GTEST_SKIP() << "no IPv6 on loopback here";
   }
   const auto packet = test::captured_ipv6_request();  // the kernel computes the checksum
-  expect_no_allocation_per_batch<Ipv6Family>(
-      wire::IpFamily::kIpv6, std::vector<std::uint8_t>(packet.begin() + 40, packet.end()));
+  for (const auto mode : {LogMode::kCapped, LogMode::kWriterThread}) {
+    expect_no_allocation_per_batch<Ipv6Family>(
+        wire::IpFamily::kIpv6, std::vector<std::uint8_t>(packet.begin() + 40, packet.end()), mode);
+  }
 }
 
 TEST(HotPath, TheCounterSeesAnAllocation) {

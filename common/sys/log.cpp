@@ -2,8 +2,14 @@
 
 #include <spdlog/sinks/base_sink.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <cstdio>
+#include <latch>
 #include <mutex>
+#include <string>
+#include <vector>
 
 namespace pong::sys {
 namespace {
@@ -33,6 +39,90 @@ std::shared_ptr<spdlog::logger> setup_logging(spdlog::level::level_enum level) {
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
   return logger;
+}
+
+std::unique_ptr<AsyncLog> AsyncLog::start(std::size_t queue_lines) {
+  std::unique_ptr<AsyncLog> log(new AsyncLog(queue_lines));
+  std::latch running(1);
+  log->thread_ = std::thread([&running, writer = log.get()] {
+    running.count_down();
+    writer->run();
+  });
+  // By now libc has set the thread up (rseq, its robust futex list):
+  // system calls that a seccomp filter loaded next would refuse.
+  running.wait();
+  return log;
+}
+
+AsyncLog::AsyncLog(std::size_t queue_lines)
+    // Value-initialized: every slot is touched now, so the resident size
+    // does not grow later as the ring goes round.
+    : lines_(std::make_unique<Line[]>(queue_lines)),
+      capacity_(static_cast<std::uint32_t>(queue_lines)),
+      sinks_(spdlog::default_logger_raw()->sinks()),
+      logger_name_(spdlog::default_logger_raw()->name()) {}
+
+AsyncLog::Line* AsyncLog::claim() {
+  const std::uint32_t head = head_.load(std::memory_order_relaxed);
+  if (head - tail_.load(std::memory_order_acquire) >= capacity_) {
+    dropped_.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  return &lines_[head % capacity_];
+}
+
+void AsyncLog::publish(Line& line, std::size_t formatted_length) {
+  line.time = std::chrono::system_clock::now();
+  line.length = std::min(formatted_length, line.text.size());
+  if (formatted_length > line.text.size()) {
+    std::fill(line.text.end() - 3, line.text.end(), '.');
+  }
+  head_.store(head_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+}
+
+void AsyncLog::end_batch() {
+  wake_.fetch_add(1, std::memory_order_release);
+  // No system call unless the writer sleeps.
+  wake_.notify_one();
+}
+
+void AsyncLog::stop() {
+  if (!thread_.joinable()) return;
+  stopping_.store(true, std::memory_order_release);
+  end_batch();
+  thread_.join();
+}
+
+// Writes every line published so far; false when there was none.
+bool AsyncLog::write_pending() {
+  const std::uint32_t head = head_.load(std::memory_order_acquire);
+  std::uint32_t tail = tail_.load(std::memory_order_relaxed);
+  if (tail == head) return false;
+  for (; tail != head; ++tail) {
+    const Line& line = lines_[tail % capacity_];
+    const spdlog::details::log_msg message(line.time, spdlog::source_loc{}, logger_name_,
+                                           spdlog::level::info,
+                                           spdlog::string_view_t(line.text.data(), line.length));
+    for (const auto& sink : sinks_) {
+      if (sink->should_log(message.level)) sink->log(message);
+    }
+    // The slot is free again.
+    tail_.store(tail + 1, std::memory_order_release);
+    written_.fetch_add(1, std::memory_order_relaxed);
+  }
+  return true;
+}
+
+void AsyncLog::run() {
+  for (;;) {
+    // Read before looking for lines: a wake-up after the look changes it,
+    // and the wait below returns at once.
+    const std::uint32_t wake = wake_.load(std::memory_order_acquire);
+    if (write_pending()) continue;
+    for (const auto& sink : sinks_) sink->flush();
+    if (stopping_.load(std::memory_order_acquire)) return;
+    wake_.wait(wake, std::memory_order_acquire);
+  }
 }
 
 }  // namespace pong::sys

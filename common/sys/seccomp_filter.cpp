@@ -143,6 +143,10 @@ std::expected<void, std::string> install_serving_filter(int report_fd) {
   const std::unique_ptr<void, FilterDeleter> ctx(seccomp_init(SCMP_ACT_TRAP));
   if (!ctx) return std::unexpected(std::string("seccomp_init failed"));
   if (auto r = add_rules(ctx.get()); !r) return r;
+  // Every thread of the process, the log's writer too, gets the filter.
+  if (const int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_TSYNC, 1); rc != 0) {
+    return std::unexpected(fmt::format("seccomp: cannot sync threads: {}", std::strerror(-rc)));
+  }
   if (const int rc = seccomp_load(ctx.get()); rc != 0) {
     return std::unexpected(fmt::format("cannot load the seccomp filter: {}", std::strerror(-rc)));
   }

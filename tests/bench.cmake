@@ -1,0 +1,7 @@
+# pong-bench (issue 10): unit tests of its pure core and a namespaced smoke
+# test. Included from tests/CMakeLists.txt.
+
+pong_unit_test(test_bench pong_bench_core)
+
+pong_integration_test(bench_smoke bench_smoke.sh)
+set_property(TEST bench_smoke APPEND PROPERTY LABELS bench)
