@@ -66,8 +66,8 @@ struct CommandLine {
 
 // --busy-poll given without a value.
 constexpr unsigned kDefaultBusyPollUs = 200;
-// Request lines the log's writer thread may have queued; past that the
-// oldest are dropped and counted.
+// Request lines the log's writer thread may have queued; past that new
+// lines are dropped and counted.
 constexpr std::size_t kLogQueueLines = 8192;
 
 void add_options(CLI::App& app, CommandLine& cl) {
@@ -284,7 +284,10 @@ bool enter_sandbox(const ServingSetup& setup, const pong::responder::MonitorLink
   }
   // The request log's writer thread: after the privileges went (it
   // inherits their loss), before the filter (which covers it too).
-  setup.shared.request_log->start_writer(kLogQueueLines);
+  if (auto r = setup.shared.request_log->start_writer(kLogQueueLines); !r) {
+    spdlog::error("{}", r.error());
+    return false;
+  }
   pong::responder::arm_test_fault_from_environment();
   // Read now: the filter allows neither getuid nor anything else not
   // needed to serve.

@@ -14,9 +14,12 @@ RequestLog::RequestLog(bool enabled, policy::LogLimiter limiter, std::size_t pay
 
 RequestLog::~RequestLog() = default;
 
-void RequestLog::start_writer(std::size_t queue_lines) {
-  if (!enabled_ || writer_) return;
-  writer_ = sys::AsyncLog::start(queue_lines);
+std::expected<void, std::string> RequestLog::start_writer(std::size_t queue_lines) {
+  if (!enabled_ || writer_) return {};
+  auto writer = sys::AsyncLog::start(queue_lines);
+  if (!writer) return std::unexpected(writer.error());
+  writer_ = std::move(*writer);
+  return {};
 }
 
 void RequestLog::stop_writer() {
@@ -39,6 +42,8 @@ std::uint64_t RequestLog::lines_dropped() const {
 
 template <class... Args>
 void RequestLog::write_line(fmt::format_string<Args...> format, Args&&... args) {
+  // --log-level warn or error hides the request lines, as it hides every info line.
+  if (!spdlog::default_logger_raw()->should_log(spdlog::level::info)) return;
   if (writer_) {
     writer_->info(format, std::forward<Args>(args)...);
   } else {

@@ -11,7 +11,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <expected>
 #include <memory>
+#include <string>
 
 #include "policy/log_limit.hpp"
 #include "sys/log.hpp"
@@ -31,8 +33,9 @@ class RequestLog {
   bool needs_clock() const { return enabled_ && limiter_.limited(); }
 
   // From now on the lines are written by a thread of their own, through a
-  // queue of `queue_lines` lines. See sys::AsyncLog for when to call it.
-  void start_writer(std::size_t queue_lines);
+  // ring of `queue_lines` lines. See sys::AsyncLog for when to call it.
+  std::expected<void, std::string> start_writer(std::size_t queue_lines);
+  bool writer_running() const { return writer_ != nullptr; }
   // Writes what is queued, and goes back to writing on the caller's thread.
   void stop_writer();
 

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <spdlog/sinks/base_sink.h>
@@ -18,14 +19,21 @@ namespace {
 // Records each line's text; while held, the writer waits inside log().
 class RecordingSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
+  // Until release(), the writer waits inside its next log() (or, with
+  // hold_flush, its next flush()).
   void hold() {
     const std::lock_guard lock(gate_mutex_);
     held_ = true;
+  }
+  void hold_flush() {
+    const std::lock_guard lock(gate_mutex_);
+    flush_held_ = true;
   }
   void release() {
     {
       const std::lock_guard lock(gate_mutex_);
       held_ = false;
+      flush_held_ = false;
     }
     gate_.notify_all();
   }
@@ -56,8 +64,15 @@ class RecordingSink final : public spdlog::sinks::base_sink<std::mutex> {
     waiting_ = false;
   }
   void flush_() override {
-    const std::lock_guard lock(lines_mutex_);
-    ++flushes_;
+    {
+      const std::lock_guard lock(lines_mutex_);
+      ++flushes_;
+    }
+    std::unique_lock lock(gate_mutex_);
+    waiting_ = flush_held_;
+    gate_.notify_all();
+    gate_.wait(lock, [this] { return !flush_held_; });
+    waiting_ = false;
   }
 
  private:
@@ -67,6 +82,7 @@ class RecordingSink final : public spdlog::sinks::base_sink<std::mutex> {
   std::mutex gate_mutex_;
   std::condition_variable gate_;
   bool held_ = false;
+  bool flush_held_ = false;
   bool waiting_ = false;
 };
 
@@ -80,12 +96,18 @@ class AsyncLogTest : public ::testing::Test {
   }
   void TearDown() override { spdlog::set_default_logger(saved_); }
 
+  static std::unique_ptr<AsyncLog> started(std::size_t lines) {
+    auto log = AsyncLog::start(lines);
+    EXPECT_TRUE(log) << log.error();
+    return std::move(*log);
+  }
+
   std::shared_ptr<RecordingSink> sink_;
   std::shared_ptr<spdlog::logger> saved_;
 };
 
 TEST_F(AsyncLogTest, WritesEveryLineInOrderAndFlushes) {
-  auto log = AsyncLog::start(128);  // room for all: none may be dropped
+  auto log = started(128);  // room for all: none may be dropped
   for (int i = 0; i < 100; ++i) {
     log->info("line {} of {}", i, 100);
     if (i % 10 == 9) log->end_batch();
@@ -100,7 +122,7 @@ TEST_F(AsyncLogTest, WritesEveryLineInOrderAndFlushes) {
 }
 
 TEST_F(AsyncLogTest, AFullRingDropsNewLinesAndCountsThem) {
-  auto log = AsyncLog::start(4);
+  auto log = started(4);
   sink_->hold();
   log->info("first");
   log->end_batch();
@@ -117,7 +139,7 @@ TEST_F(AsyncLogTest, AFullRingDropsNewLinesAndCountsThem) {
 }
 
 TEST_F(AsyncLogTest, ALineLongerThanASlotIsCutAndMarked) {
-  auto log = AsyncLog::start(4);
+  auto log = started(4);
   log->info("{}", std::string(AsyncLog::kLineCapacity + 10, 'x'));
   log->end_batch();
   log->stop();
@@ -128,12 +150,28 @@ TEST_F(AsyncLogTest, ALineLongerThanASlotIsCutAndMarked) {
 }
 
 TEST_F(AsyncLogTest, StopWritesWhatIsQueuedEvenWithoutAWakeUp) {
-  auto log = AsyncLog::start(8);
+  auto log = started(8);
   log->info("queued, never announced");
   log->stop();
   EXPECT_EQ(sink_->lines(), std::vector<std::string>{"queued, never announced"});
   log->stop();  // twice is harmless
   EXPECT_EQ(log->written_lines(), 1u);
+}
+
+TEST_F(AsyncLogTest, ALinePublishedWhileTheWriterFlushesIsWrittenBeforeItStops) {
+  auto log = started(8);
+  sink_->hold_flush();
+  log->info("first");
+  log->end_batch();
+  // The writer wrote "first" and now waits inside the flush that follows.
+  ASSERT_TRUE(sink_->wait_until_writer_waits());
+  log->info("published during the flush");
+  std::thread stopper([&log] { log->stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  sink_->release();
+  stopper.join();
+  EXPECT_EQ(sink_->lines(), (std::vector<std::string>{"first", "published during the flush"}));
+  EXPECT_EQ(log->written_lines() + log->dropped_lines(), 2u);
 }
 
 }  // namespace

@@ -158,7 +158,10 @@ void expect_no_allocation_per_batch(wire::IpFamily family, const std::vector<std
                  log_mode == LogMode::kCapped ? policy::LogLimiter(policy::RateLimit{5, 5})
                                               : policy::LogLimiter{},
                  32);
-  if (log_mode == LogMode::kWriterThread) log.start_writer(1024);
+  if (log_mode == LogMode::kWriterThread) {
+    ASSERT_TRUE(log.start_writer(1024));
+    ASSERT_TRUE(log.writer_running());
+  }
   Options options;
   options.admission = &admission;
   options.request_log = &log;

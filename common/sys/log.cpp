@@ -9,6 +9,7 @@
 #include <latch>
 #include <mutex>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace pong::sys {
@@ -41,13 +42,18 @@ std::shared_ptr<spdlog::logger> setup_logging(spdlog::level::level_enum level) {
   return logger;
 }
 
-std::unique_ptr<AsyncLog> AsyncLog::start(std::size_t queue_lines) {
+std::expected<std::unique_ptr<AsyncLog>, std::string> AsyncLog::start(std::size_t queue_lines) {
   std::unique_ptr<AsyncLog> log(new AsyncLog(queue_lines));
   std::latch running(1);
-  log->thread_ = std::thread([&running, writer = log.get()] {
-    running.count_down();
-    writer->run();
-  });
+  try {
+    log->thread_ = std::thread([&running, writer = log.get()] {
+      running.count_down();
+      writer->run();
+    });
+  } catch (const std::system_error& e) {
+    return std::unexpected(
+        fmt::format("cannot start the request log's writer thread: {}", e.what()));
+  }
   // By now libc has set the thread up (rseq, its robust futex list):
   // system calls that a seccomp filter loaded next would refuse.
   running.wait();
@@ -58,12 +64,12 @@ AsyncLog::AsyncLog(std::size_t queue_lines)
     // Value-initialized: every slot is touched now, so the resident size
     // does not grow later as the ring goes round.
     : lines_(std::make_unique<Line[]>(queue_lines)),
-      capacity_(static_cast<std::uint32_t>(queue_lines)),
+      capacity_(queue_lines),
       sinks_(spdlog::default_logger_raw()->sinks()),
       logger_name_(spdlog::default_logger_raw()->name()) {}
 
 AsyncLog::Line* AsyncLog::claim() {
-  const std::uint32_t head = head_.load(std::memory_order_relaxed);
+  const std::uint64_t head = head_.load(std::memory_order_relaxed);
   if (head - tail_.load(std::memory_order_acquire) >= capacity_) {
     dropped_.fetch_add(1, std::memory_order_relaxed);
     return nullptr;
@@ -95,8 +101,8 @@ void AsyncLog::stop() {
 
 // Writes every line published so far; false when there was none.
 bool AsyncLog::write_pending() {
-  const std::uint32_t head = head_.load(std::memory_order_acquire);
-  std::uint32_t tail = tail_.load(std::memory_order_relaxed);
+  const std::uint64_t head = head_.load(std::memory_order_acquire);
+  std::uint64_t tail = tail_.load(std::memory_order_relaxed);
   if (tail == head) return false;
   for (; tail != head; ++tail) {
     const Line& line = lines_[tail % capacity_];
@@ -115,12 +121,14 @@ bool AsyncLog::write_pending() {
 
 void AsyncLog::run() {
   for (;;) {
-    // Read before looking for lines: a wake-up after the look changes it,
-    // and the wait below returns at once.
+    // Both read before looking for lines: a wake-up (or a stop, which
+    // wakes too) after the look changes `wake`, and the wait returns at
+    // once; a stop seen here comes after every line published before it.
     const std::uint32_t wake = wake_.load(std::memory_order_acquire);
+    const bool stopping = stopping_.load(std::memory_order_acquire);
     if (write_pending()) continue;
     for (const auto& sink : sinks_) sink->flush();
-    if (stopping_.load(std::memory_order_acquire)) return;
+    if (stopping) return;
     wake_.wait(wake, std::memory_order_acquire);
   }
 }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <expected>
 #include <memory>
 #include <span>
 #include <string>
@@ -46,7 +47,7 @@ class AsyncLog {
  public:
   static constexpr std::size_t kLineCapacity = 496;
 
-  static std::unique_ptr<AsyncLog> start(std::size_t queue_lines);
+  static std::expected<std::unique_ptr<AsyncLog>, std::string> start(std::size_t queue_lines);
   ~AsyncLog() { stop(); }
   AsyncLog(const AsyncLog&) = delete;
   AsyncLog& operator=(const AsyncLog&) = delete;
@@ -84,11 +85,11 @@ class AsyncLog {
   bool write_pending();
 
   std::unique_ptr<Line[]> lines_;
-  std::uint32_t capacity_;
-  // Free-running counters (they wrap; differences stay right): the
-  // producer advances head_, the writer tail_.
-  std::atomic<std::uint32_t> head_{0};
-  std::atomic<std::uint32_t> tail_{0};
+  std::uint64_t capacity_;
+  // Lines published and lines written since the start (64 bits: they
+  // never wrap): the producer advances head_, the writer tail_.
+  std::atomic<std::uint64_t> head_{0};
+  std::atomic<std::uint64_t> tail_{0};
   // What the writer sleeps on: bumped by end_batch() and stop().
   std::atomic<std::uint32_t> wake_{0};
   std::atomic<bool> stopping_{false};

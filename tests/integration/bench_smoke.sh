@@ -56,7 +56,7 @@ step "refuses to run in the initial network namespace on a real interface"
 root_if=$(ip -o link show | awk -F': ' '$2 != "lo" { sub(/@.*/, "", $2); print $2; exit }')
 if [ -n "$root_if" ]; then
   status=0
-  "$BENCH" --interface "$root_if" --dst-mac 02:00:00:00:00:01 --target 192.0.2.1 --duration 1 \
+  "$BENCH" --interface "$root_if" --dst-mac 02:00:00:00:00:01 --target 192.0.2.1 --count 1 --duration 0.001 \
     >"$TEST_TMP/root" 2>&1 || status=$?
   expect_status 2 "$status" "exit 2 on '$root_if' in the initial namespace"
   expect_grep "refusing to send" "$TEST_TMP/root" "and says why"

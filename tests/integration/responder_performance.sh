@@ -56,6 +56,16 @@ lines=$(grep -c "icmp_type=echo, icmp_seq=" "$PONG_LOG" || true)
 [ "$lines" -eq "$written" ] || fail "$lines request lines in the log, pong says it wrote $written"
 ok "the log holds exactly the $written lines pong says it wrote"
 
+step "--log-level warn hides the request lines the writer thread would write"
+# (pong's start-up notes are info lines too: wait for its first reply instead.)
+: >"$PONG_LOG"
+netns_start_bg "$NETNS_SERVER" "$PONG_LOG" "$PONG_BIN/pong" --log-level warn --log-rate unlimited -4
+PONG_PID=$NETNS_LAST_PID
+netns_in_client ping -c 1 -w 10 "$NETNS_SERVER_ADDR" >"$TEST_TMP/warn" 2>&1 || fail "no reply at --log-level warn"
+netns_in_client ping -c 3 -i 0.2 -W 2 "$NETNS_SERVER_ADDR" >>"$TEST_TMP/warn" 2>&1 || fail "no replies at --log-level warn"
+stop_pong
+expect_no_grep "icmp_type=echo" "$PONG_LOG" "no request line at --log-level warn"
+
 step "--busy-poll spins after a request, then sleeps"
 # 300 ms of spinning after one request, against none without the option.
 for mode in off on; do
