@@ -14,15 +14,17 @@
 #include <vector>
 
 #include "flight_tracker.hpp"
-#include "mac_address.hpp"
 #include "reply_check.hpp"
 #include "report.hpp"
 #include "request_builder.hpp"
 #include "run_config.hpp"
 #include "sys/unique_fd.hpp"
+#include "text/mac_address.hpp"
 #include "wire/address.hpp"
 
 namespace pong::bench {
+
+using text::MacAddress;
 
 struct GeneratorSetup {
   RunConfig config;

@@ -15,10 +15,10 @@
 
 #include "generator.hpp"
 #include "host.hpp"
-#include "mac_address.hpp"
 #include "report.hpp"
 #include "run_config.hpp"
 #include "sys/resolve.hpp"
+#include "text/mac_address.hpp"
 
 namespace {
 
@@ -137,7 +137,7 @@ std::expected<pong::bench::GeneratorSetup, SetupError> make_setup(const CommandL
         kBadOptions, fmt::format("--target '{}' is not an IPv4 or IPv6 address", cl.target)});
   }
   setup.target = *target;
-  const auto mac = pong::bench::parse_mac(cl.dst_mac);
+  const auto mac = pong::text::parse_mac(cl.dst_mac);
   if (!mac) {
     return std::unexpected(
         SetupError{kBadOptions, fmt::format("--dst-mac '{}' is not an Ethernet address like "

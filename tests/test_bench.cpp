@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "flight_tracker.hpp"
-#include "mac_address.hpp"
 #include "packets.hpp"
 #include "reply_check.hpp"
 #include "report.hpp"
@@ -437,15 +436,6 @@ TEST(RunConfig, OpenScheduleRoundsUp) {
   EXPECT_EQ(open_due_ns(1, 3), 333'333'334u);
   EXPECT_EQ(open_due_ns(3, 3), 1'000'000'000u);
   EXPECT_EQ(open_due_ns(limits::kMaxCount, 1), 20'000'000'000'000'000u);
-}
-
-TEST(MacAddress, ParsesSysfsForm) {
-  EXPECT_EQ(parse_mac("02:42:0a:78:00:fF"), (MacAddress{0x02, 0x42, 0x0a, 0x78, 0x00, 0xff}));
-  EXPECT_EQ(parse_mac("02-42-0a-78-00-03"), (MacAddress{0x02, 0x42, 0x0a, 0x78, 0x00, 0x03}));
-  EXPECT_EQ(parse_mac("02:42:0a:78:00"), std::nullopt);
-  EXPECT_EQ(parse_mac("02:42:0a:78:00:0g"), std::nullopt);
-  EXPECT_EQ(parse_mac("02:42:0a:78:00:033"), std::nullopt);
-  EXPECT_EQ(parse_mac("02:42:0a:78:00.03"), std::nullopt);
 }
 
 TEST(Report, KeyValueLines) {

@@ -59,6 +59,7 @@
 #include "sys/resolve.hpp"
 #include "sys/unique_fd.hpp"
 #include "text/hex.hpp"
+#include "text/mac_address.hpp"
 #include "wire/bytes.hpp"
 #include "wire/checksum.hpp"
 #include "wire/icmp.hpp"
@@ -98,15 +99,11 @@ class LinkSender {
     address_.sll_ifindex = static_cast<int>(if_nametoindex(interface.c_str()));
     if (address_.sll_ifindex == 0) throw BadArgument{fmt::format("no interface '{}'", interface)};
     address_.sll_halen = ETH_ALEN;
-    std::array<unsigned int, ETH_ALEN> octets{};
-    char tail = 0;
-    if (std::sscanf(mac.c_str(), "%2x:%2x:%2x:%2x:%2x:%2x%c", &octets[0], &octets[1], &octets[2],
-                    &octets[3], &octets[4], &octets[5], &tail) != ETH_ALEN) {
+    const auto octets = pong::text::parse_mac(mac);
+    if (!octets) {
       throw BadArgument{fmt::format("'{}' is not an Ethernet address like 02:00:00:00:00:01", mac)};
     }
-    for (std::size_t i = 0; i < ETH_ALEN; ++i) {
-      address_.sll_addr[i] = static_cast<unsigned char>(octets[i]);
-    }
+    std::copy(octets->begin(), octets->end(), address_.sll_addr);
     const int fd = ::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
       throw BadArgument{

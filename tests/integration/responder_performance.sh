@@ -94,6 +94,12 @@ for mode in off on; do
   ok "then asleep: ${idle} ms of CPU in the next second ($mode)"
 done
 
+step "--busy-poll without a value spins 200 us"
+start_pong --quiet -4 --busy-poll
+expect_grep "busy-poll: after each batch pong polls without sleeping for 200 us" "$PONG_LOG" \
+  "the default spell is 200 us"
+stop_pong
+
 step "every batch size answers every request"
 for batch in 1 7 256; do
   start_pong --quiet --batch $batch
