@@ -6,7 +6,9 @@
 #
 # Works with the classic builder and BuildKit alike (no heredocs, no --mount).
 # debian:bookworm-slim is Debian's image, or on machines that cannot pull one,
-# the debootstrap image that scripts/lib/dockerd.sh imports under that name.
+# the debootstrap image that `scripts/docker-engine base-image` imports under
+# that name. (The compose file's "monitoring" profile adds a Prometheus built
+# from docker/prometheus/ on the same base.)
 
 # ---- build stage: toolchain, -dev packages, build, unit tests ----------------
 FROM debian:bookworm-slim AS build
@@ -16,6 +18,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake make pkg-config \
       libcap-dev libseccomp-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev \
+      nlohmann-json3-dev prometheus-cpp-dev libsystemd-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -35,9 +38,13 @@ RUN cmake -S /src -B /build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=ON \
 FROM debian:bookworm-slim
 
 ARG DEBIAN_FRONTEND=noninteractive
+# The libraries of the build stage's -dev packages (libsystemd0 is in the base
+# already: apt needs it). prometheus-cpp and civetweb serve pong's /metrics
+# (--metrics-listen); the ldd check below fails the build if one is missing.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libspdlog1.10 libfmt9 libcap2 libseccomp2 \
+      libspdlog1.10 libfmt9 libcap2 libseccomp2 libsystemd0 \
+      libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libcivetweb1 \
       iputils-ping tcpdump \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log
 

@@ -24,7 +24,7 @@ void append_rtt(std::string& out, const char* key, std::uint64_t samples, std::u
 std::string format_report(const RunReport& r) {
   std::string out;
   auto it = std::back_inserter(out);
-  fmt::format_to(it, "family {}\n", r.family == wire::IpFamily::kIpv4 ? "ipv4" : "ipv6");
+  fmt::format_to(it, "family {}\n", wire::family_label(r.family));
   fmt::format_to(it, "mode {}\n", mode_name(r.mode));
   if (r.mode == Mode::kClosed) {
     fmt::format_to(it, "window {}\n", r.window);

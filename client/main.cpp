@@ -66,6 +66,7 @@ struct CommandLine {
   bool quiet = false;
   bool timestamps = false;
   bool json = false;
+  bool json_lines = false;
   bool ipv4 = false;
   bool ipv6 = false;
   std::string socket_choice = "auto";
@@ -129,14 +130,24 @@ void add_options(CLI::App& app, CommandLine& cl) {
                  "IP type of service byte of the requests (0 to 255; DSCP << 2 | ECN), "
                  "decimal or 0x hex; over IPv6 their traffic class")
       ->check(CLI::Range(0, 255));
-  app.add_flag("-q,--quiet", cl.quiet, "Print the summary only");
+  app.add_flag("-q,--quiet", cl.quiet,
+               "Print the summary only (with --json-lines: the JSON records all the same)");
   app.add_flag("-D,--timestamps", cl.timestamps,
                "Print the time (seconds.microseconds since 1970) before each line");
-  app.add_flag("--json", cl.json,
-               "Print the summary as one JSON object on stdout (host, address, socket, "
-               "identifier, data_bytes, transmitted, received, duplicates, corrupted, errors, "
-               "packet_loss_percent, time_ms, rtt_ms{min,avg,max,mdev} or null); the reply "
-               "lines then go to stderr");
+  auto* json = app.add_flag(
+      "--json", cl.json,
+      "Print the summary as one JSON object on stdout (type \"summary\", host, address, "
+      "socket, identifier, data_bytes, transmitted, received, duplicates, corrupted, errors, "
+      "packet_loss_percent, time_ms, rtt_ms{min,avg,max,mdev} or null); the header, reply and "
+      "error lines then go to stderr");
+  app.add_flag("--json-lines", cl.json_lines,
+               "Like --json, but first one JSON object per line on stdout as each reply or error "
+               "arrives: type \"reply\" (from, bytes, identifier, sequence, ttl (IPv6: hop "
+               "limit), time_us, data as the reply line shows it, duplicate, bad_checksum, "
+               "different_address, wrong_data) or type \"error\" (sequence, message; for an "
+               "ICMP error also from, identifier, icmp_type, icmp_code, mtu or pointer). The "
+               "last line is --json's summary. Not with --json")
+      ->excludes(json);
   auto* v4 = app.add_flag("-4", cl.ipv4, "Use IPv4 only: resolve HOST to an IPv4 address");
   app.add_flag("-6", cl.ipv6, "Use IPv6 only: resolve HOST to an IPv6 address (AAAA)")
       ->excludes(v4);
@@ -233,7 +244,9 @@ int main(int argc, char** argv) {
   options.payload = pong::client::fill_payload(*fill, *data_bytes);
   options.quiet = cl.quiet;
   options.timestamps = cl.timestamps;
-  options.json = cl.json;
+  options.json = cl.json_lines ? pong::client::JsonOutput::kLines
+                 : cl.json     ? pong::client::JsonOutput::kSummary
+                               : pong::client::JsonOutput::kNone;
 
   pong::client::Pinger pinger(std::move(*socket), std::move(options));
   return pinger.run(signal_fd->get());

@@ -70,6 +70,15 @@ std::expected<void, std::string> receive_errors(int fd, wire::IpFamily family) {
                          : sys::set_int_option(fd, IPPROTO_IPV6, IPV6_RECVERR, 1, "IPV6_RECVERR");
 }
 
+// Asks for the TTL (IPv4) or hop limit (IPv6, RFC 3542 6.3) of every
+// datagram read, as a control message: the JSON reply records carry it.
+// Raw and datagram sockets of both families deliver it.
+std::expected<void, std::string> receive_ttls(int fd, wire::IpFamily family) {
+  return is_ipv4(family)
+             ? sys::set_int_option(fd, IPPROTO_IP, IP_RECVTTL, 1, "IP_RECVTTL")
+             : sys::set_int_option(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, 1, "IPV6_RECVHOPLIMIT");
+}
+
 std::expected<PingSocket, std::string> open_datagram_socket(wire::IpFamily family,
                                                             std::uint16_t wanted_identifier) {
   const int raw_fd = ::socket(sys::address_family(family), SOCK_DGRAM | SOCK_CLOEXEC,
@@ -100,6 +109,7 @@ std::expected<PingSocket, std::string> open_datagram_socket(wire::IpFamily famil
         fmt::format("cannot read the ICMP datagram socket's identifier: {}", std::strerror(errno)));
   }
   if (auto r = receive_errors(fd.get(), family); !r) return std::unexpected(r.error());
+  if (auto r = receive_ttls(fd.get(), family); !r) return std::unexpected(r.error());
   return PingSocket{std::move(fd), SocketKind::kDatagram, family, endpoint->port};
 }
 
@@ -125,6 +135,7 @@ std::expected<PingSocket, std::string> open_raw_socket(wire::IpFamily family,
   auto fd = is_ipv4(family) ? sys::open_raw_icmpv4_socket() : sys::open_raw_icmpv6_socket();
   if (!fd) return std::unexpected(fd.error());
   if (auto r = pass_replies_and_errors(fd->get(), family); !r) return std::unexpected(r.error());
+  if (auto r = receive_ttls(fd->get(), family); !r) return std::unexpected(r.error());
   return PingSocket{std::move(*fd), SocketKind::kRaw, family, identifier};
 }
 

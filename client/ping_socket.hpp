@@ -46,7 +46,9 @@ struct PingSocket {
 // kAuto tries a datagram socket first and falls back to a raw one, as
 // iputils ping does. On a raw socket the identifier is `wanted_identifier`;
 // on a datagram socket pinger asks the kernel for it and takes whatever
-// the kernel gives when it is in use.
+// the kernel gives when it is in use. Either kind hands over each
+// datagram's TTL or hop limit as a control message (IP_RECVTTL,
+// IPV6_RECVHOPLIMIT).
 std::expected<PingSocket, std::string> open_ping_socket(wire::IpFamily family, SocketChoice choice,
                                                         std::uint16_t wanted_identifier);
 

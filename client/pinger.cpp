@@ -11,7 +11,9 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <span>
+#include <string_view>
 
 #include "payload.hpp"
 #include "report.hpp"
@@ -37,6 +39,21 @@ wire::IpAddress sender(const sockaddr_storage& name, socklen_t length, wire::IpF
   return wire::IpAddress::unspecified(family);
 }
 
+// The TTL (IP_TTL, asked for with IP_RECVTTL) or hop limit (IPV6_HOPLIMIT,
+// asked for with IPV6_RECVHOPLIMIT, RFC 3542 6.3) a datagram arrived with:
+// an int in either family, 0 to 255.
+std::optional<std::uint8_t> arrival_ttl(msghdr& header) {
+  for (cmsghdr* c = CMSG_FIRSTHDR(&header); c != nullptr; c = CMSG_NXTHDR(&header, c)) {
+    const bool carries_ttl = (c->cmsg_level == SOL_IP && c->cmsg_type == IP_TTL) ||
+                             (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_HOPLIMIT);
+    if (!carries_ttl || c->cmsg_len < CMSG_LEN(sizeof(int))) continue;
+    int value = 0;
+    std::memcpy(&value, CMSG_DATA(c), sizeof value);
+    if (value >= 0 && value <= 255) return static_cast<std::uint8_t>(value);
+  }
+  return std::nullopt;
+}
+
 // A control message that carries a sock_extended_err: IP_RECVERR for
 // IPv4, IPV6_RECVERR for IPv6 (RFC 3542 has none; Linux ip(7), ipv6(7)).
 bool is_extended_error(const cmsghdr& c) {
@@ -49,7 +66,7 @@ bool is_extended_error(const cmsghdr& c) {
 Pinger::Pinger(PingSocket socket, PingerOptions options)
     : socket_(std::move(socket)),
       options_(std::move(options)),
-      lines_(options_.json ? stderr : stdout),
+      lines_(options_.json == JsonOutput::kNone ? stdout : stderr),
       request_(wire::kIcmpHeaderLength + options_.payload.size()),
       sent_at_(std::make_unique<std::array<Clock::time_point, PingStatistics::kSequenceSpace>>()),
       receive_buffer_(std::make_unique<std::array<std::uint8_t, 65536>>()) {
@@ -93,11 +110,24 @@ void Pinger::send_request() {
     // Sent nothing: it counts as an error, like an ICMP error would.
     const int err = errno;
     stats_.record_error();
-    fmt::print(stderr, "pinger: icmp_seq={}: sendto: {}\n", sequence, std::strerror(err));
+    report_local_error(sequence, fmt::format("sendto: {}", std::strerror(err)),
+                       /*even_when_quiet=*/true);
   }
 }
 
-void Pinger::handle(const ReplyMatch& match, Clock::time_point now) {
+void Pinger::report_local_error(std::uint16_t sequence, std::string_view message,
+                                bool even_when_quiet) {
+  if (options_.json == JsonOutput::kLines) {
+    line_.clear();
+    format_json_local_error(line_, sequence, message);
+    write_line(stdout);
+  }
+  if (options_.quiet && !even_when_quiet) return;
+  fmt::print(stderr, "pinger: icmp_seq={}: {}\n", sequence, message);
+}
+
+void Pinger::handle(const ReplyMatch& match, Clock::time_point now,
+                    std::optional<std::uint8_t> ttl) {
   // The send time comes from our own table, never from the reply.
   const auto rtt = now - (*sent_at_)[match.sequence];
   switch (match.verdict) {
@@ -115,6 +145,15 @@ void Pinger::handle(const ReplyMatch& match, Clock::time_point now) {
     case ReplyVerdict::kNotOurs:
     case ReplyVerdict::kMalformed:
       return;
+  }
+  if (options_.json == JsonOutput::kLines) {
+    line_.clear();
+    if (match.verdict == ReplyVerdict::kIcmpError) {
+      format_json_icmp_error(line_, match);
+    } else {
+      format_json_reply(line_, match, rtt, ttl);
+    }
+    write_line(stdout);
   }
   if (options_.quiet) return;
   line_.clear();
@@ -137,11 +176,15 @@ void Pinger::receive_datagrams() {
   for (int i = 0; i < kReceiveBurst; ++i) {
     sockaddr_storage from{};
     iovec iov{buffer.data(), buffer.size()};
+    // Room for the TTL's control message (arrival_ttl), and to spare.
+    alignas(cmsghdr) std::array<std::uint8_t, 64> control{};
     msghdr header{};
     header.msg_name = &from;
     header.msg_namelen = sizeof from;
     header.msg_iov = &iov;
     header.msg_iovlen = 1;
+    header.msg_control = control.data();
+    header.msg_controllen = control.size();
     const ssize_t received = ::recvmsg(socket_.fd.get(), &header, MSG_DONTWAIT);
     const Clock::time_point now = Clock::now();
     if (received < 0) {
@@ -163,7 +206,7 @@ void Pinger::receive_datagrams() {
         whole_datagram ? match_ipv4_datagram(bytes, expect_, stats_)
                        : match_icmp_message(bytes, sender(from, header.msg_namelen, socket_.family),
                                             expect_, stats_);
-    handle(match, now);
+    handle(match, now, arrival_ttl(header));
   }
 }
 
@@ -205,16 +248,16 @@ void Pinger::receive_queued_errors() {
           error.ee_origin == SO_EE_ORIGIN_ICMP ? wire::IpFamily::kIpv4 : wire::IpFamily::kIpv6;
       const QueuedError queued{IcmpType::from_wire(family, error.ee_type), error.ee_code,
                                error.ee_info, sender(offender, offender_length, family)};
-      handle(match_queued_error(queued, quoted, expect_, stats_), now);
+      handle(match_queued_error(queued, quoted, expect_, stats_), now, std::nullopt);
     } else if (error.ee_origin == SO_EE_ORIGIN_LOCAL) {
       // The request never left this host (e.g. EMSGSIZE over the MTU).
       const auto sequence = request_sequence(socket_.family, quoted);
       if (!sequence) continue;
       stats_.record_error();
-      if (!options_.quiet) {
-        fmt::print(stderr, "pinger: icmp_seq={}: local error: {}\n", *sequence,
-                   std::strerror(static_cast<int>(error.ee_errno)));
-      }
+      report_local_error(
+          *sequence,
+          fmt::format("local error: {}", std::strerror(static_cast<int>(error.ee_errno))),
+          /*even_when_quiet=*/false);
     }
   }
 }
@@ -234,7 +277,7 @@ void Pinger::print_header() {
 
 void Pinger::print_summary(std::chrono::nanoseconds elapsed) {
   line_.clear();
-  if (options_.json) {
+  if (options_.json != JsonOutput::kNone) {
     format_json_summary(line_, describe(), stats_, elapsed);
   } else {
     format_summary(line_, options_.host, stats_, elapsed);

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -23,6 +24,14 @@
 #include "sys/socket_address.hpp"
 
 namespace pong::client {
+
+// What goes to stdout as JSON; with either, the header, reply and error
+// lines go to stderr.
+enum class JsonOutput : std::uint8_t {
+  kNone,
+  kSummary,  // --json: the summary object alone
+  kLines,    // --json-lines: a reply or error record as each arrives, then the summary
+};
 
 struct PingerOptions {
   std::string host;  // as the user gave it, for the summary
@@ -42,7 +51,8 @@ struct PingerOptions {
   std::vector<std::uint8_t> payload;
   bool quiet = false;       // no line per reply or error, summary only
   bool timestamps = false;  // "[seconds.micro] " before each line
-  bool json = false;        // JSON summary on stdout; reply lines to stderr
+  // -q silences the lines meant for people, never the JSON asked for.
+  JsonOutput json = JsonOutput::kNone;
 };
 
 class Pinger {
@@ -68,7 +78,10 @@ class Pinger {
   void send_request();
   void receive_datagrams();
   void receive_queued_errors();
-  void handle(const ReplyMatch& match, Clock::time_point now);
+  // `ttl`: the TTL or hop limit the datagram arrived with, if known.
+  void handle(const ReplyMatch& match, Clock::time_point now, std::optional<std::uint8_t> ttl);
+  // A request that never left (sendto failed, a local error was queued).
+  void report_local_error(std::uint16_t sequence, std::string_view message, bool even_when_quiet);
   RunDescription describe() const;
   void print_header();
   void write_line(FILE* stream);

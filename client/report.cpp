@@ -1,6 +1,10 @@
 #include "report.hpp"
 
+#include <charconv>
 #include <iterator>
+#include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "sys/format.hpp"
 
@@ -36,6 +40,72 @@ void format_target(fmt::memory_buffer& out, const RunDescription& run) {
   if (!run.zone.empty()) fmt::format_to(std::back_inserter(out), "%{}", run.zone);
 }
 
+// The RTT a reply line and a reply record give: whole microseconds, cut.
+std::int64_t rtt_us(nanoseconds rtt) {
+  return duration_cast<microseconds>(rtt).count();
+}
+
+// What an error line says after "From ADDRESS icmp_seq=N ":
+// "Destination Unreachable: host unreachable", "Packet Too Big: mtu 1280".
+void format_error_reason(fmt::memory_buffer& out, const ReplyMatch& error) {
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "{}: ", icmp_error_title(error.icmp_type));
+  const std::string_view code = icmp_code_name(error.icmp_type, error.icmp_code);
+  const ErrorDetail& detail = error.detail;
+  // A code without a name is given by number, except Packet Too Big's,
+  // which RFC 4443 3.2 says is "ignored by the receiver": its MTU is the
+  // news.
+  if (!code.empty()) {
+    fmt::format_to(it, "{}", code);
+  } else if (detail.kind != ErrorDetailKind::kMtu) {
+    fmt::format_to(it, "code {}", error.icmp_code);
+  }
+  switch (detail.kind) {
+    case ErrorDetailKind::kMtu:
+      fmt::format_to(it, "{}mtu {}", code.empty() ? "" : ", ", detail.value);
+      break;
+    case ErrorDetailKind::kPointer:
+      fmt::format_to(it, " at byte {}", detail.value);
+      break;
+    case ErrorDetailKind::kNone:
+      break;
+  }
+}
+
+// nlohmann's ordered_json keeps the keys in the order they were set, so
+// every record reads as its comment in report.hpp shows it.
+using Json = nlohmann::ordered_json;
+
+// Milliseconds to the microsecond, as a number: the summary's "0.137".
+double json_ms(nanoseconds value) {
+  return static_cast<double>(duration_cast<microseconds>(value).count()) / 1000.0;
+}
+
+// The loss the text summary prints ("33.3333", six significant digits as
+// iputils' "%g"), as a number: the text and the JSON never disagree.
+double json_loss_percent(double percent) {
+  fmt::memory_buffer text;
+  format_loss(text, percent);
+  double value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
+std::string to_string(const fmt::memory_buffer& buffer) {
+  return {buffer.data(), buffer.size()};
+}
+
+// One record on one line. RFC 8259 8.1: JSON text is UTF-8, and a string
+// made of other bytes is not JSON; nlohmann throws type_error 316 on one
+// unless told to replace each bad byte with U+FFFD, which keeps the line
+// valid and says where the bytes were. Non-ASCII UTF-8 passes unescaped.
+void append_json(fmt::memory_buffer& out, const Json& record) {
+  const std::string text =
+      record.dump(-1, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
+  out.append(text.data(), text.data() + text.size());
+  out.push_back('\n');
+}
+
 }  // namespace
 
 void format_header(fmt::memory_buffer& out, const RunDescription& run) {
@@ -59,8 +129,7 @@ void format_reply(fmt::memory_buffer& out, const ReplyMatch& reply, nanoseconds 
   fmt::format_to(it, "{} bytes from {}: pid={}, icmp_type={}, icmp_seq={}, data={}, time:{}μs",
                  reply.data.size() + 4, reply.from, reply.identifier,
                  icmp_type_name(reply.icmp_type), reply.sequence,
-                 sys::PayloadPreview{reply.data, kDataPreviewBytes},
-                 duration_cast<microseconds>(rtt).count());
+                 sys::PayloadPreview{reply.data, kDataPreviewBytes}, rtt_us(rtt));
   if (reply.verdict == ReplyVerdict::kDuplicate) fmt::format_to(it, " (DUP!)");
   if (reply.verdict == ReplyVerdict::kBadChecksum) fmt::format_to(it, " (BAD CHECKSUM!)");
   if (reply.from_other_address) fmt::format_to(it, " (DIFFERENT ADDRESS!)");
@@ -82,30 +151,9 @@ std::string_view icmp_error_title(IcmpType type) {
 }
 
 void format_icmp_error(fmt::memory_buffer& out, const ReplyMatch& error) {
-  auto it = std::back_inserter(out);
-  fmt::format_to(it, "From {} icmp_seq={} {}: ", error.from, error.sequence,
-                 icmp_error_title(error.icmp_type));
-  const std::string_view code = icmp_code_name(error.icmp_type, error.icmp_code);
-  const ErrorDetail& detail = error.detail;
-  // A code without a name is given by number, except Packet Too Big's,
-  // which RFC 4443 3.2 says is "ignored by the receiver": its MTU is the
-  // news.
-  if (!code.empty()) {
-    fmt::format_to(it, "{}", code);
-  } else if (detail.kind != ErrorDetailKind::kMtu) {
-    fmt::format_to(it, "code {}", error.icmp_code);
-  }
-  switch (detail.kind) {
-    case ErrorDetailKind::kMtu:
-      fmt::format_to(it, "{}mtu {}", code.empty() ? "" : ", ", detail.value);
-      break;
-    case ErrorDetailKind::kPointer:
-      fmt::format_to(it, " at byte {}", detail.value);
-      break;
-    case ErrorDetailKind::kNone:
-      break;
-  }
-  fmt::format_to(it, "\n");
+  fmt::format_to(std::back_inserter(out), "From {} icmp_seq={} ", error.from, error.sequence);
+  format_error_reason(out, error);
+  out.push_back('\n');
 }
 
 void format_summary(fmt::memory_buffer& out, std::string_view host, const PingStatistics& stats,
@@ -135,55 +183,91 @@ void format_summary(fmt::memory_buffer& out, std::string_view host, const PingSt
   }
 }
 
-void format_json_string(fmt::memory_buffer& out, std::string_view text) {
-  auto it = std::back_inserter(out);
-  *it++ = '"';
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      *it++ = '\\';
-      *it++ = c;
-    } else if (byte < 0x20) {
-      // RFC 8259 7: control characters must be escaped.
-      fmt::format_to(it, "\\u{:04x}", byte);
-    } else {
-      *it++ = c;
-    }
-  }
-  *it++ = '"';
-}
-
 void format_json_summary(fmt::memory_buffer& out, const RunDescription& run,
                          const PingStatistics& stats, nanoseconds elapsed) {
-  auto it = std::back_inserter(out);
-  fmt::format_to(it, "{{\"host\":");
-  format_json_string(out, run.host);
   fmt::memory_buffer target;
   format_target(target, run);
-  fmt::format_to(it, ",\"address\":");
-  format_json_string(out, std::string_view(target.data(), target.size()));
-  fmt::format_to(it,
-                 ",\"socket\":\"{}\",\"identifier\":{},\"data_bytes\":{},"
-                 "\"transmitted\":{},\"received\":{},\"duplicates\":{},\"corrupted\":{},"
-                 "\"errors\":{},\"packet_loss_percent\":",
-                 run.socket, run.identifier, run.data_bytes, stats.transmitted(), stats.received(),
-                 stats.duplicates(), stats.corrupted(), stats.errors());
-  format_loss(out, stats.loss_percent());
-  fmt::format_to(it, ",\"time_ms\":{},\"rtt_ms\":", elapsed_ms(elapsed));
+  Json record{{"type", "summary"},
+              {"host", run.host},
+              {"address", to_string(target)},
+              {"socket", run.socket},
+              {"identifier", run.identifier},
+              {"data_bytes", run.data_bytes},
+              {"transmitted", stats.transmitted()},
+              {"received", stats.received()},
+              {"duplicates", stats.duplicates()},
+              {"corrupted", stats.corrupted()},
+              {"errors", stats.errors()},
+              {"packet_loss_percent", json_loss_percent(stats.loss_percent())},
+              {"time_ms", elapsed_ms(elapsed)},
+              {"rtt_ms", nullptr}};
   if (const auto rtt = stats.rtt()) {
-    fmt::format_to(it, "{{\"min\":");
-    format_ms(out, rtt->min);
-    fmt::format_to(it, ",\"avg\":");
-    format_ms(out, rtt->avg);
-    fmt::format_to(it, ",\"max\":");
-    format_ms(out, rtt->max);
-    fmt::format_to(it, ",\"mdev\":");
-    format_ms(out, rtt->mdev);
-    fmt::format_to(it, "}}");
-  } else {
-    fmt::format_to(it, "null");
+    record["rtt_ms"] = Json{{"min", json_ms(rtt->min)},
+                            {"avg", json_ms(rtt->avg)},
+                            {"max", json_ms(rtt->max)},
+                            {"mdev", json_ms(rtt->mdev)}};
   }
-  fmt::format_to(it, "}}\n");
+  append_json(out, record);
+}
+
+void format_json_reply(fmt::memory_buffer& out, const ReplyMatch& reply, nanoseconds rtt,
+                       std::optional<std::uint8_t> ttl) {
+  Json record{{"type", "reply"},
+              {"from", fmt::format("{}", reply.from)},
+              {"bytes", reply.data.size() + 4},
+              {"identifier", reply.identifier},
+              {"sequence", reply.sequence},
+              {"ttl", nullptr},
+              {"time_us", rtt_us(rtt)},
+              {"data", fmt::format("{}", sys::PayloadPreview{reply.data, kDataPreviewBytes})},
+              {"duplicate", reply.verdict == ReplyVerdict::kDuplicate},
+              {"bad_checksum", reply.verdict == ReplyVerdict::kBadChecksum},
+              {"different_address", reply.from_other_address},
+              {"wrong_data", nullptr}};
+  if (ttl) record["ttl"] = *ttl;
+  const DataCheck& check = reply.data_check;
+  if (!check.matches()) {
+    Json wrong{{"length", check.actual_length},
+               {"expected_length", check.expected_length},
+               {"byte_index", nullptr},
+               {"expected_byte", nullptr},
+               {"actual_byte", nullptr}};
+    if (check.has_wrong_byte) {
+      wrong["byte_index"] = check.wrong_byte_index;
+      wrong["expected_byte"] = check.expected_byte;
+      wrong["actual_byte"] = check.actual_byte;
+    }
+    record["wrong_data"] = std::move(wrong);
+  }
+  append_json(out, record);
+}
+
+void format_json_icmp_error(fmt::memory_buffer& out, const ReplyMatch& error) {
+  fmt::memory_buffer reason;
+  format_error_reason(reason, error);
+  Json record{{"type", "error"},
+              {"from", fmt::format("{}", error.from)},
+              {"identifier", error.identifier},
+              {"sequence", error.sequence},
+              {"icmp_type", error.icmp_type.value()},
+              {"icmp_code", error.icmp_code},
+              {"message", to_string(reason)}};
+  switch (error.detail.kind) {
+    case ErrorDetailKind::kMtu:
+      record["mtu"] = error.detail.value;
+      break;
+    case ErrorDetailKind::kPointer:
+      record["pointer"] = error.detail.value;
+      break;
+    case ErrorDetailKind::kNone:
+      break;
+  }
+  append_json(out, record);
+}
+
+void format_json_local_error(fmt::memory_buffer& out, std::uint16_t sequence,
+                             std::string_view message) {
+  append_json(out, Json{{"type", "error"}, {"sequence", sequence}, {"message", message}});
 }
 
 }  // namespace pong::client

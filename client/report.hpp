@@ -1,7 +1,7 @@
 // What pinger prints: a line per reply in the article's form, a line per
-// ICMP error, the iputils summary and the JSON summary. Each function
-// formats into a caller-owned buffer and reads no clock; the shell writes
-// the buffer out.
+// ICMP error, the iputils summary, and the same as JSON records for
+// scripts (--json, --json-lines). Each function formats into a
+// caller-owned buffer and reads no clock; the shell writes the buffer out.
 #pragma once
 
 #include <fmt/format.h>
@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "icmp_family.hpp"
@@ -77,12 +78,49 @@ std::string_view icmp_error_title(IcmpType type);
 void format_summary(fmt::memory_buffer& out, std::string_view host, const PingStatistics& stats,
                     std::chrono::nanoseconds elapsed);
 
-// The same figures for scripts, as one JSON object on one line; the
-// address as in the header line.
+// JSON records (RFC 8259), made by nlohmann::json: each call appends one
+// compact object and a newline, its keys always in the order shown, its
+// "type" first. Strings are UTF-8 as RFC 8259 8.1 requires: a byte that
+// is not (a host name or an interface name may hold any byte) becomes
+// U+FFFD, never an exception. Data bytes appear as the reply line shows
+// them, as text when all printable ASCII and as "hex:..." otherwise.
+
+// The summary's figures, with the address as in the header line and the
+// RTTs in milliseconds to the microsecond; rtt_ms is null until a reply
+// was timed:
+//   {"type":"summary","host":"icmp-server","address":"172.22.0.3",
+//    "socket":"raw","identifier":921,"data_bytes":17,"transmitted":3,
+//    "received":3,"duplicates":0,"corrupted":0,"errors":0,
+//    "packet_loss_percent":0.0,"time_ms":2002,
+//    "rtt_ms":{"min":0.137,"avg":0.189,"max":0.27,"mdev":0.057}}
 void format_json_summary(fmt::memory_buffer& out, const RunDescription& run,
                          const PingStatistics& stats, std::chrono::nanoseconds elapsed);
 
-// A JSON string literal, quotes included (RFC 8259 7).
-void format_json_string(fmt::memory_buffer& out, std::string_view text);
+// An echo reply, as format_reply's line says it (verdict kReply,
+// kWrongData, kDuplicate or kBadChecksum); `ttl` is the IPv4 TTL or IPv6
+// hop limit it arrived with, null when the kernel gave none:
+//   {"type":"reply","from":"172.22.0.3","bytes":21,"identifier":921,
+//    "sequence":0,"ttl":64,"time_us":590,"data":"hello from client",
+//    "duplicate":false,"bad_checksum":false,"different_address":false,
+//    "wrong_data":null}
+// wrong_data, when the data is not as sent, is
+//   {"length":17,"expected_length":17,"byte_index":3,"expected_byte":108,
+//    "actual_byte":147}
+// with the last three null when only the length differs.
+void format_json_reply(fmt::memory_buffer& out, const ReplyMatch& reply,
+                       std::chrono::nanoseconds rtt, std::optional<std::uint8_t> ttl);
+
+// An ICMP error about one of our requests (verdict kIcmpError), with the
+// error line's text, and "mtu" or "pointer" when the error carries one:
+//   {"type":"error","from":"10.0.0.1","identifier":921,"sequence":3,
+//    "icmp_type":3,"icmp_code":1,
+//    "message":"Destination Unreachable: host unreachable"}
+void format_json_icmp_error(fmt::memory_buffer& out, const ReplyMatch& error);
+
+// A request that never left this host (sendto failed, or the kernel
+// queued a local error such as EMSGSIZE):
+//   {"type":"error","sequence":4,"message":"sendto: Network is unreachable"}
+void format_json_local_error(fmt::memory_buffer& out, std::uint16_t sequence,
+                             std::string_view message);
 
 }  // namespace pong::client

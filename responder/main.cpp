@@ -20,6 +20,8 @@
 
 #include "admission_setup.hpp"
 #include "kernel_echo.hpp"
+#include "metrics.hpp"
+#include "metrics_export.hpp"
 #include "monitor.hpp"
 #include "request_log.hpp"
 #include "responder.hpp"
@@ -30,6 +32,7 @@
 #include "sys/raw_socket.hpp"
 #include "sys/seccomp_filter.hpp"
 #include "sys/signal_fd.hpp"
+#include "sys/systemd_notify.hpp"
 #include "test_fault.hpp"
 
 namespace {
@@ -54,6 +57,7 @@ struct CommandLine {
   std::string ipv6_multicast = "auto";
   std::string ipv6_anycast = "auto";
   std::string log_level = "info";
+  std::string log_format = "text";
   std::string log_rate = "100/s";
   std::size_t payload_bytes = 32;
   std::string user = "nobody";
@@ -62,6 +66,9 @@ struct CommandLine {
   unsigned busy_poll_us = 0;
   std::size_t batch = pong::responder::kDefaultBatch;
   pong::responder::AdmissionFlags admission;
+  std::string metrics_listen;
+  std::string metrics_file;
+  double metrics_interval_s = 10;
 };
 
 // --busy-poll given without a value.
@@ -142,13 +149,31 @@ void add_options(CLI::App& app, CommandLine& cl) {
                  "Requests read with one recvmmsg and replies sent with one sendmmsg, at most")
       ->check(CLI::Range(std::size_t{1}, pong::responder::kMaxBatch))
       ->capture_default_str();
+  app.add_option("--metrics-listen", cl.metrics_listen,
+                 "Serve Prometheus metrics on http://ADDRESS:PORT/metrics, e.g. 127.0.0.1:9469 "
+                 "or [::1]:9469. Off by default; bind it to loopback or a management network");
+  auto* metrics_file = app.add_option(
+      "--metrics-file", cl.metrics_file,
+      "Write the same metrics to this file every --metrics-interval seconds, replacing "
+      "it atomically (for node_exporter's textfile collector: a .prom file in its "
+      "directory, writable by the serving user)");
+  app.add_option("--metrics-interval", cl.metrics_interval_s,
+                 "Seconds between two writes of --metrics-file")
+      ->needs(metrics_file)
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
   app.add_option("--log-level", cl.log_level, "Logging level")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}))
+      ->capture_default_str();
+  app.add_option("--log-format", cl.log_format,
+                 "'text' (the default) or 'json': one JSON object per line, with time, level, "
+                 "event and the request's fields, for log shippers")
+      ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   app.add_option("--payload-bytes", cl.payload_bytes,
                  "Show at most this many payload bytes per log line (longer payloads are cut "
                  "and their full length given)")
-      ->check(CLI::Range(0, 65535))
+      ->check(CLI::Range(std::size_t{0}, pong::responder::kPayloadPreviewCapacity))
       ->capture_default_str();
 }
 
@@ -262,12 +287,63 @@ struct ServingSetup {
   const std::vector<IpFamily>& families;
   Shared shared;
   std::optional<pong::sys::UserIdentity> user;
+  std::optional<pong::responder::ListenAddress> metrics_listen;
+  std::chrono::system_clock::time_point started;
+  // Read from the environment before --take-over forks: sd_watchdog_enabled
+  // answers only the process systemd started.
+  pong::sys::SystemdNotifier* notifier;
 };
+
+// --metrics-listen and --metrics-file, reading the servers' counters
+// through one collector. Stopped before the servers and the request log.
+struct MetricsExport {
+  std::shared_ptr<pong::responder::PongCollector> collector;
+  std::unique_ptr<pong::responder::MetricsEndpoint> endpoint;
+  std::unique_ptr<pong::responder::MetricsFile> file;
+
+  void stop() {
+    endpoint.reset();
+    if (file) file->stop();
+  }
+};
+
+// Starts what the options ask for; false (after logging why) on a failure.
+bool start_metrics(const ServingSetup& setup,
+                   std::span<pong::responder::BatchServer* const> servers, MetricsExport& out) {
+  if (!setup.metrics_listen && setup.cl.metrics_file.empty()) return true;
+  out.collector = std::make_shared<pong::responder::PongCollector>(
+      servers, setup.shared.request_log, setup.started);
+  if (setup.metrics_listen) {
+    auto endpoint = pong::responder::MetricsEndpoint::start(*setup.metrics_listen, out.collector);
+    if (!endpoint) {
+      spdlog::error("{}", endpoint.error());
+      return false;
+    }
+    out.endpoint = std::move(*endpoint);
+    spdlog::info(
+        "metrics on http://{}/metrics",
+        pong::responder::listen_text({setup.metrics_listen->address, out.endpoint->port()}));
+  }
+  if (!setup.cl.metrics_file.empty()) {
+    const auto interval =
+        std::chrono::milliseconds(static_cast<std::int64_t>(setup.cl.metrics_interval_s * 1000));
+    auto file = pong::responder::MetricsFile::start(setup.cl.metrics_file, interval, out.collector);
+    if (!file) {
+      spdlog::error("{}", file.error());
+      return false;
+    }
+    out.file = std::move(*file);
+    spdlog::info("metrics written to {} every {} s", setup.cl.metrics_file,
+                 setup.cl.metrics_interval_s);
+  }
+  return true;
+}
 
 // The sockets are open: from here on the serving process needs no
 // privilege at all. Then the seccomp filter. False (after logging why) if
 // any step fails: pong does not serve half-sandboxed.
-bool enter_sandbox(const ServingSetup& setup, const pong::responder::MonitorLink* monitor) {
+bool enter_sandbox(const ServingSetup& setup, const pong::responder::MonitorLink* monitor,
+                   std::span<pong::responder::BatchServer* const> servers, MetricsExport& metrics) {
   const auto dropped = pong::sys::drop_privileges(setup.user);
   if (!dropped) {
     spdlog::error("{}", dropped.error());
@@ -288,13 +364,20 @@ bool enter_sandbox(const ServingSetup& setup, const pong::responder::MonitorLink
     spdlog::error("{}", r.error());
     return false;
   }
+  // The metrics threads likewise.
+  if (!start_metrics(setup, servers, metrics)) return false;
   pong::responder::arm_test_fault_from_environment();
   // Read now: the filter allows neither getuid nor anything else not
   // needed to serve.
   const auto pid = ::getpid();
   const auto uid = ::getuid();
   if (setup.cl.seccomp) {
-    if (auto r = pong::sys::install_serving_filter(monitor != nullptr ? monitor->report_fd : -1);
+    pong::sys::SandboxNeeds needs;
+    needs.tcp_listener = metrics.endpoint != nullptr;
+    needs.write_files = metrics.file != nullptr;
+    needs.notify_socket = setup.notifier->active();
+    if (auto r =
+            pong::sys::install_serving_filter(monitor != nullptr ? monitor->report_fd : -1, needs);
         !r) {
       spdlog::error("{} (--no-seccomp serves without the filter)", r.error());
       return false;
@@ -314,6 +397,40 @@ void log_request_log_counters(const pong::responder::RequestLog& request_log) {
   spdlog::default_logger_raw()->flush();
 }
 
+// systemd's STATUS=: "IPv4: 5 received, 5 answered, 0 dropped; IPv6: ...".
+std::string status_text(std::span<pong::responder::BatchServer* const> servers) {
+  std::string text;
+  for (const auto* server : servers) {
+    const pong::responder::Counters& c = server->counters();
+    if (!text.empty()) text += "; ";
+    text += fmt::format("{}: {} received, {} answered, {} dropped", server->family_name(),
+                        c.received.value(), c.answered.value(), c.dropped());
+  }
+  return text;
+}
+
+// Under systemd (Type=notify): READY=1 now, then from the packet loop the
+// watchdog's WATCHDOG=1 and a STATUS= with the counters when due. Nothing
+// without NOTIFY_SOCKET.
+void notify_systemd_from_loop(pong::sys::SystemdNotifier& notifier,
+                              std::span<pong::responder::BatchServer* const> servers,
+                              pong::responder::ServiceOptions& service) {
+  if (!notifier.active()) return;
+  const auto now = [] { return std::chrono::steady_clock::now().time_since_epoch(); };
+  if (auto r = notifier.ready(status_text(servers), now()); !r) spdlog::warn("{}", r.error());
+  const auto wake = notifier.wake_interval();
+  if (!wake) return;
+  // A hung loop stops these, and systemd restarts pong.
+  service.idle_interval = std::min(service.idle_interval, *wake);
+  service.tick = [&notifier, servers, now] {
+    const auto t = now();
+    if (!notifier.due(t)) return;
+    if (auto r = notifier.send_due(t, [servers] { return status_text(servers); }); !r) {
+      spdlog::debug("{}", r.error());
+    }
+  };
+}
+
 // The serving process: opens the sockets, enters the sandbox and serves
 // until a signal says stop. Returns the exit status.
 int serve_pong(const ServingSetup& setup, const pong::responder::MonitorLink* monitor) {
@@ -327,7 +444,11 @@ int serve_pong(const ServingSetup& setup, const pong::responder::MonitorLink* mo
   if (!owned) return kStartupError;
   std::vector<pong::responder::BatchServer*> servers;
   for (const auto& server : *owned) servers.push_back(server.get());
-  if (!enter_sandbox(setup, monitor)) return kStartupError;
+  MetricsExport metrics;
+  if (!enter_sandbox(setup, monitor, servers, metrics)) {
+    metrics.stop();
+    return kStartupError;
+  }
 
   spdlog::info("pong {} answering ICMP echo requests on all {} addresses", PONG_VERSION,
                families_text(setup.families));
@@ -349,7 +470,12 @@ int serve_pong(const ServingSetup& setup, const pong::responder::MonitorLink* mo
   // sleeps until a request or a signal comes.
   if (request_log.needs_clock()) service.idle = [&] { request_log.summarize(now()); };
   service.report = [&] { log_request_log_counters(request_log); };
+  notify_systemd_from_loop(*setup.notifier, servers, service);
   const auto result = pong::responder::serve(servers, signal_fd->get(), service);
+  if (setup.notifier->active()) (void)setup.notifier->stopping("stopping");
+  // The readers first: the metrics file gets the final counts, and nothing
+  // reads the request log's writer once it is gone.
+  metrics.stop();
   request_log.summarize(now(), true);
   // Every queued line is written before the counters.
   request_log.stop_writer();
@@ -392,6 +518,7 @@ int serve_in_place_of_kernel(const ServingSetup& setup) {
 }  // namespace
 
 static int run_pong(int argc, char** argv) {
+  const auto started = std::chrono::system_clock::now();
   CLI::App app{
       "pong: a user-space ICMP echo responder. It answers IPv4 and IPv6 Echo Requests on raw "
       "sockets in place of the kernel, logs each one and counts what it drops.\n"
@@ -406,7 +533,9 @@ static int run_pong(int argc, char** argv) {
   }
   cl.user_given = app.count("--user") > 0;
 
-  pong::sys::setup_logging(spdlog::level::from_str(cl.log_level));
+  pong::sys::setup_logging(
+      spdlog::level::from_str(cl.log_level),
+      cl.log_format == "json" ? pong::sys::LogFormat::kJson : pong::sys::LogFormat::kText);
   // A log reader that goes away (pong | head, a dropped ssh session) must
   // not kill pong with SIGPIPE before it restores what it changed; a failed
   // write is then just a failed write.
@@ -432,6 +561,16 @@ static int run_pong(int argc, char** argv) {
     return kStartupError;
   }
 
+  std::optional<pong::responder::ListenAddress> metrics_listen;
+  if (!cl.metrics_listen.empty()) {
+    auto listen = pong::responder::parse_listen_address(cl.metrics_listen);
+    if (!listen) {
+      spdlog::error("{}", listen.error());
+      return kStartupError;
+    }
+    metrics_listen = *listen;
+  }
+
   if (!pong::sys::has_effective_capability(CAP_NET_RAW)) {
     spdlog::error(
         "pong needs CAP_NET_RAW to open a raw ICMP socket: run it as root, or grant it once "
@@ -442,7 +581,10 @@ static int run_pong(int argc, char** argv) {
   const auto families = choose_families(cl);
   if (!families) return kStartupError;
 
-  const ServingSetup setup{cl, *families, Shared{&admission, &request_log}, std::move(*user)};
+  auto notifier = pong::sys::SystemdNotifier::from_environment();
+  const ServingSetup setup{
+      cl,      *families, Shared{&admission, &request_log}, std::move(*user), metrics_listen,
+      started, &notifier};
   return serve_in_place_of_kernel(setup);
 }
 

@@ -9,6 +9,22 @@
 
 namespace pong::responder {
 
+namespace {
+
+spdlog::level::level_enum render(const LogEvent& event, fmt::memory_buffer& out) {
+  return sys::log_format() == sys::LogFormat::kJson ? render_json(event, out)
+                                                    : render_text(event, out);
+}
+
+// The logger whose name the lines carry: the JSON format puts the time and
+// level in front of an event logger's line (sys::event_logger()).
+spdlog::logger& line_logger() {
+  return sys::log_format() == sys::LogFormat::kJson ? sys::event_logger()
+                                                    : *spdlog::default_logger_raw();
+}
+
+}  // namespace
+
 RequestLog::RequestLog(bool enabled, policy::LogLimiter limiter, std::size_t payload_preview_bytes)
     : enabled_(enabled), limiter_(limiter), payload_preview_bytes_(payload_preview_bytes) {}
 
@@ -16,7 +32,8 @@ RequestLog::~RequestLog() = default;
 
 std::expected<void, std::string> RequestLog::start_writer(std::size_t queue_lines) {
   if (!enabled_ || writer_) return {};
-  auto writer = sys::AsyncLog::start(queue_lines);
+  auto writer =
+      sys::AsyncLog<LogEvent>::start(queue_lines, render, std::string_view(line_logger().name()));
   if (!writer) return std::unexpected(writer.error());
   writer_ = std::move(*writer);
   return {};
@@ -40,27 +57,36 @@ std::uint64_t RequestLog::lines_dropped() const {
   return dropped_by_stopped_writers_ + (writer_ ? writer_->dropped_lines() : 0);
 }
 
-template <class... Args>
-void RequestLog::write_line(fmt::format_string<Args...> format, Args&&... args) {
-  // --log-level warn or error hides the request lines, as it hides every info line.
-  if (!spdlog::default_logger_raw()->should_log(spdlog::level::info)) return;
+void RequestLog::write(const LogEvent& event) {
   if (writer_) {
-    writer_->info(format, std::forward<Args>(args)...);
+    writer_->push(event);
   } else {
-    spdlog::default_logger_raw()->info(format, std::forward<Args>(args)...);
+    fmt::memory_buffer line;
+    const auto level = render(event, line);
+    line_logger().log(level, std::string_view(line.data(), line.size()));
     ++written_here_;
   }
   unflushed_ = true;
 }
 
 void RequestLog::request(const wire::EchoReply& reply, policy::Nanoseconds now) {
-  if (!enabled_ || !limiter_.admit(reply.destination, now)) return;
-  // "bytes" counts the echo body, identifier + sequence + data, as the
-  // article's server did; the ICMP message is 4 bytes longer.
-  const wire::EchoMessage& m = reply.message;
-  write_line("{} bytes from {}: pid={}, icmp_type=echo, icmp_seq={}, data={}", m.data.size() + 4,
-             reply.destination, m.identifier, m.sequence,
-             sys::PayloadPreview{m.data, payload_preview_bytes_});
+  if (!enabled_) return;
+  // --log-level warn or error hides the request lines, as it hides every info line.
+  if (!spdlog::default_logger_raw()->should_log(spdlog::level::info)) return;
+  if (!limiter_.admit(reply.destination, now)) {
+    suppressed_.add();
+    return;
+  }
+  write(LogEvent::echo(reply, payload_preview_bytes_));
+}
+
+void RequestLog::drop(const LogEvent& event, policy::Nanoseconds now) {
+  if (!logs_drops()) return;
+  if (!limiter_.admit(event.source, now)) {
+    suppressed_.add();
+    return;
+  }
+  write(event);
 }
 
 void RequestLog::end_batch() {
@@ -78,12 +104,9 @@ void RequestLog::summarize(policy::Nanoseconds now, bool final) {
   if (!needs_clock()) return;
   const auto held_back = limiter_.take_summary(now, final);
   if (!held_back) return;
-  const double seconds = std::chrono::duration<double>(held_back->period).count();
-  write_line(
-      "--log-rate held back {} request lines in the last {:.1f} s, from {}{} source{} (every "
-      "request is still counted)",
-      held_back->lines, seconds, held_back->sources_at_least ? "at least " : "", held_back->sources,
-      held_back->sources == 1 ? "" : "s");
+  if (spdlog::default_logger_raw()->should_log(spdlog::level::info)) {
+    write(LogEvent::held(*held_back));
+  }
   end_batch();
 }
 

@@ -101,6 +101,14 @@ std::expected<ReplyPlan, wire::DropReason> Ipv4Family::plan(std::span<std::uint8
   return plan_ipv4_reply(bytes, read_ipv4_control(header), policy);
 }
 
+wire::IpAddress Ipv4Family::source_of(const SocketAddress& peer) {
+  return sys::from_in_addr(peer.sin_addr);
+}
+
+wire::IpAddress Ipv6Family::source_of(const SocketAddress& peer) {
+  return sys::from_in6_addr(peer.sin6_addr);
+}
+
 std::expected<sys::UniqueFd, std::string> Ipv6Family::open_socket() {
   return open_echo_socket(
       sys::open_raw_icmpv6_socket, sys::set_icmpv6_type_filter,
@@ -195,7 +203,7 @@ std::expected<void, std::string> Responder<Family>::serve_batch() {
   if (needs_clock()) now = std::chrono::steady_clock::now().time_since_epoch();
   unsigned replies = 0;
   for (std::size_t i = 0; i < static_cast<std::size_t>(received); ++i) {
-    ++counters_.received;
+    counters_.received.add();
     if (plan_reply(i, replies, now)) ++replies;
   }
   send_replies(replies);
@@ -224,12 +232,12 @@ bool Responder<Family>::plan_reply(std::size_t i, std::size_t j, policy::Nanosec
   const std::span<std::uint8_t> bytes(slot.datagram.data(), receive_headers_[i].msg_len);
   const auto plan = Family::plan(bytes, peers_[i], received, options_.policy, state_);
   if (!plan) {
-    counters_.count_drop(plan.error());
+    count_drop(i, bytes.size(), plan.error(), nullptr, now);
     return false;
   }
   if (options_.admission != nullptr && options_.admission->active()) {
     if (const auto refused = options_.admission->check(plan->reply.destination, now)) {
-      counters_.count_drop(*refused);
+      count_drop(i, bytes.size(), *refused, &plan->reply, now);
       return false;
     }
   }
@@ -248,6 +256,20 @@ bool Responder<Family>::plan_reply(std::size_t i, std::size_t j, policy::Nanosec
   return true;
 }
 
+// Counted always; logged at --log-level debug. `refused`: the reply a
+// well-formed request would have had (the ACL and rate limits drop those).
+template <class Family>
+void Responder<Family>::count_drop(std::size_t i, std::size_t size, wire::DropReason reason,
+                                   const wire::EchoReply* refused, policy::Nanoseconds now) {
+  counters_.count_drop(reason);
+  if (options_.request_log == nullptr || !options_.request_log->logs_drops()) return;
+  options_.request_log->drop(
+      refused != nullptr
+          ? LogEvent::refused(*refused, size, reason)
+          : LogEvent::drop(Family::kFamily, Family::source_of(peers_[i]), size, reason),
+      now);
+}
+
 template <class Family>
 void Responder<Family>::send_replies(unsigned count) {
   unsigned sent = 0;
@@ -256,12 +278,12 @@ void Responder<Family>::send_replies(unsigned count) {
     if (r < 0) {
       if (errno == EINTR) continue;
       // The first unsent reply failed: count it, skip it, send the rest.
-      ++counters_.send_errors;
+      counters_.send_errors.add();
       spdlog::debug("sendmsg: {}", std::strerror(errno));
       ++sent;
       continue;
     }
-    counters_.answered += static_cast<unsigned>(r);
+    counters_.answered.add(static_cast<unsigned>(r));
     sent += static_cast<unsigned>(r);
   }
 }

@@ -64,6 +64,7 @@ class BatchServer {
   virtual std::expected<void, std::string> serve_batch() = 0;
   virtual const Counters& counters() const = 0;
   virtual std::string_view family_name() const = 0;
+  virtual wire::IpFamily family() const = 0;
 };
 
 // IPv4: a raw ICMP socket reads whole datagrams, IP header and options
@@ -71,12 +72,15 @@ class BatchServer {
 // options to echo.
 struct Ipv4Family {
   static constexpr std::string_view kName = "IPv4";
+  static constexpr wire::IpFamily kFamily = wire::IpFamily::kIpv4;
   using SocketAddress = sockaddr_in;
   // Any IPv4 datagram fits: the total length field is 16 bits.
   static constexpr std::size_t kReadCapacity = 65535;
   struct State {};
 
   static std::expected<sys::UniqueFd, std::string> open_socket();
+  // The datagram's source, as the socket read it.
+  static wire::IpAddress source_of(const SocketAddress& peer);
   static std::expected<ReplyPlan, wire::DropReason> plan(std::span<std::uint8_t> bytes,
                                                          const SocketAddress& peer,
                                                          const msghdr& header,
@@ -89,6 +93,7 @@ struct Ipv4Family {
 // IPV6_TCLASS the traffic class.
 struct Ipv6Family {
   static constexpr std::string_view kName = "IPv6";
+  static constexpr wire::IpFamily kFamily = wire::IpFamily::kIpv6;
   using SocketAddress = sockaddr_in6;
   // The largest ICMPv6 message without a jumbogram: a 16-bit payload length.
   static constexpr std::size_t kReadCapacity = 65535;
@@ -97,6 +102,8 @@ struct Ipv6Family {
   };
 
   static std::expected<sys::UniqueFd, std::string> open_socket();
+  // The datagram's source, as the socket read it.
+  static wire::IpAddress source_of(const SocketAddress& peer);
   static std::expected<ReplyPlan, wire::DropReason> plan(std::span<std::uint8_t> bytes,
                                                          const SocketAddress& peer,
                                                          const msghdr& header,
@@ -114,6 +121,7 @@ class Responder final : public BatchServer {
   std::expected<void, std::string> serve_batch() override;
   const Counters& counters() const override { return counters_; }
   std::string_view family_name() const override { return Family::kName; }
+  wire::IpFamily family() const override { return Family::kFamily; }
 
   static constexpr std::size_t kControlCapacity = 256;
 
@@ -127,6 +135,8 @@ class Responder final : public BatchServer {
   bool plan_reply(std::size_t i, std::size_t j, policy::Nanoseconds now);
   bool needs_clock() const;
   bool logs_requests() const;
+  void count_drop(std::size_t i, std::size_t size, wire::DropReason reason,
+                  const wire::EchoReply* refused, policy::Nanoseconds now);
   void send_replies(unsigned count);
 
   struct Slot {

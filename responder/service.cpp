@@ -18,7 +18,6 @@ namespace pong::responder {
 namespace {
 
 constexpr std::size_t kMaxServers = 2;  // one per family
-constexpr int kIdleMs = 1000;
 
 // Reads one signal; true when it asks pong to stop.
 bool handle_signal(int signal_fd, std::span<BatchServer* const> servers,
@@ -35,11 +34,14 @@ bool handle_signal(int signal_fd, std::span<BatchServer* const> servers,
 }
 
 // How long the next poll(2) may sleep: not at all while a busy-poll spell
-// lasts, a second when an idle callback wants to run, else until an event.
+// lasts, idle_interval when an idle or tick callback wants to run, else
+// until an event.
 class PollTimeout {
  public:
   explicit PollTimeout(const ServiceOptions& options)
-      : busy_poll_(options.busy_poll), sleep_ms_(options.idle ? kIdleMs : -1) {}
+      : busy_poll_(options.busy_poll),
+        sleep_ms_(options.idle || options.tick ? static_cast<int>(options.idle_interval.count())
+                                               : -1) {}
 
   // After a batch: a busy-poll spell starts (or goes on) from now.
   void served() {
@@ -76,6 +78,7 @@ std::expected<void, std::string> serve(std::span<BatchServer* const> servers, in
       if (errno == EINTR) continue;
       return std::unexpected(fmt::format("poll failed: {}", std::strerror(errno)));
     }
+    if (options.tick) options.tick();
     if (ready == 0) {
       if (timeout_ms == 0) {
         // Spinning: any other task that wants this CPU (the client on a
@@ -109,12 +112,12 @@ void log_counters(std::span<BatchServer* const> servers) {
   for (const BatchServer* server : servers) {
     const Counters& c = server->counters();
     spdlog::info("{}: {} received, {} answered, {} dropped, {} send errors", server->family_name(),
-                 c.received, c.answered, c.dropped(), c.send_errors);
+                 c.received.value(), c.answered.value(), c.dropped(), c.send_errors.value());
     for (std::size_t i = 0; i < wire::kDropReasonCount; ++i) {
-      if (c.dropped_by_reason[i] == 0) continue;
-      spdlog::info("  {} dropped {}: {}", server->family_name(),
-                   wire::drop_reason_name(static_cast<wire::DropReason>(i)),
-                   c.dropped_by_reason[i]);
+      const auto reason = static_cast<wire::DropReason>(i);
+      if (c.dropped(reason) == 0) continue;
+      spdlog::info("  {} dropped {}: {}", server->family_name(), wire::drop_reason_name(reason),
+                   c.dropped(reason));
     }
   }
   spdlog::default_logger_raw()->flush();

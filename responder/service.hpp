@@ -13,9 +13,14 @@
 namespace pong::responder {
 
 struct ServiceOptions {
-  // Called after each second without a request or a signal; when empty,
-  // pong sleeps until one comes.
+  // Called after each idle_interval without a request or a signal; when
+  // empty (and `tick` too), pong sleeps until one comes.
   std::function<void()> idle;
+  // Called each time the loop wakes up: after a batch, a signal or an
+  // idle_interval of sleep. For cheap checks of what is due (systemd's
+  // watchdog and status); it must not block.
+  std::function<void()> tick;
+  std::chrono::milliseconds idle_interval{1000};
   // Called on SIGUSR1, after log_counters.
   std::function<void()> report;
   // --busy-poll: after a batch, keep polling without sleeping for this

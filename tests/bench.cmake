@@ -1,5 +1,6 @@
-# pong-bench (issue 10): unit tests of its pure core and a namespaced smoke
-# test. Included from tests/CMakeLists.txt.
+# Tests of pong-bench, the load generator: unit tests of its pure core, a
+# smoke test in namespaces, and scripts/bench --quick run whole. Included
+# from tests/CMakeLists.txt.
 
 pong_unit_test(test_bench pong_bench_core)
 

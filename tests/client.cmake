@@ -1,5 +1,5 @@
-# pinger (issue 3): unit tests of the pure parts, the broken responder the
-# integration tests need, and the namespaced integration tests.
+# pinger, the ping client: unit tests of its pure parts, the broken
+# responder the integration tests need, and the namespaced integration tests.
 # Included from tests/CMakeLists.txt.
 
 pong_unit_test(test_ping_statistics pong_client)

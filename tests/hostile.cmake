@@ -1,4 +1,4 @@
-# Hostile traffic (issue 9, "Hardening"), included by tests/CMakeLists.txt:
+# Hostile traffic against pong, included by tests/CMakeLists.txt:
 # malformed packets and a spoofed-source flood, put on the client's veth by
 # a helper that crafts them byte by byte.
 

@@ -1,12 +1,13 @@
 // What pinger prints: the header, the article's reply line, iputils'
-// flags, error lines of both families, the iputils summary and the JSON
-// summary, byte for byte.
+// flags, error lines of both families, the iputils summary, and the JSON
+// summary, reply and error records, byte for byte.
 #include "report.hpp"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -360,47 +361,228 @@ TEST(Summary, NothingSent) {
   EXPECT_EQ(str(out), "\n--- h ping statistics ---\n0 packets transmitted, 0 received\n");
 }
 
-TEST(Json, OneObjectWithEveryFigure) {
+// The JSON records (nlohmann::json), byte for byte: key order, number
+// forms, escaping.
+
+TEST(JsonSummary, OneObjectWithEveryFigure) {
   const PingStatistics stats = four_sent_three_back();
   fmt::memory_buffer out;
   const RunDescription run{"icmp-server", wire::Ipv4Address{{10, 112, 1, 3}}, "", "raw", 921, 17};
   format_json_summary(out, run, stats, milliseconds{3004});
   EXPECT_EQ(str(out),
-            "{\"host\":\"icmp-server\",\"address\":\"10.112.1.3\",\"socket\":\"raw\","
-            "\"identifier\":921,\"data_bytes\":17,\"transmitted\":4,\"received\":3,"
-            "\"duplicates\":0,\"corrupted\":0,\"errors\":0,\"packet_loss_percent\":25,"
-            "\"time_ms\":3004,\"rtt_ms\":{\"min\":1.000,\"avg\":2.000,\"max\":3.000,"
-            "\"mdev\":0.816}}\n");
+            "{\"type\":\"summary\",\"host\":\"icmp-server\",\"address\":\"10.112.1.3\","
+            "\"socket\":\"raw\",\"identifier\":921,\"data_bytes\":17,\"transmitted\":4,"
+            "\"received\":3,\"duplicates\":0,\"corrupted\":0,\"errors\":0,"
+            "\"packet_loss_percent\":25.0,\"time_ms\":3004,\"rtt_ms\":{\"min\":1.0,\"avg\":2.0,"
+            "\"max\":3.0,\"mdev\":0.816}}\n");
 }
 
-TEST(Json, NoRttIsNull) {
+TEST(JsonSummary, NoRttIsNull) {
   PingStatistics stats;
   stats.record_transmit(0);
   fmt::memory_buffer out;
   const RunDescription run{"h", wire::Ipv4Address{{10, 0, 0, 1}}, "", "dgram", 1, 0};
   format_json_summary(out, run, stats, milliseconds{10});
-  EXPECT_TRUE(str(out).ends_with("\"packet_loss_percent\":100,\"time_ms\":10,\"rtt_ms\":null}\n"))
+  EXPECT_TRUE(str(out).ends_with("\"packet_loss_percent\":100.0,\"time_ms\":10,\"rtt_ms\":null}\n"))
       << str(out);
 }
 
-TEST(Json, Ipv6AddressInRfc5952FormWithItsZone) {
+TEST(JsonSummary, LossAndRttAreTheTextSummarysFigures) {
+  PingStatistics stats;
+  for (std::uint16_t seq = 0; seq < 3; ++seq) stats.record_transmit(seq);
+  stats.record_reply(0, nanoseconds{45999});
+  fmt::memory_buffer out;
+  format_json_summary(out, {"h", wire::Ipv4Address{{10, 0, 0, 1}}, "", "raw", 1, 17}, stats,
+                      milliseconds{1});
+  // "66.6667% packet loss" and "0.045/0.045/0.045/0.000 ms" in the text.
+  EXPECT_NE(str(out).find("\"packet_loss_percent\":66.6667,"), std::string::npos) << str(out);
+  EXPECT_NE(str(out).find("\"rtt_ms\":{\"min\":0.045,\"avg\":0.045,\"max\":0.045,\"mdev\":0.0}"),
+            std::string::npos)
+      << str(out);
+}
+
+TEST(JsonSummary, Ipv6AddressInRfc5952FormWithItsZone) {
   PingStatistics stats;
   stats.record_transmit(0);
   fmt::memory_buffer out;
   format_json_summary(out, {"icmp-server", kServer6, "", "raw", 1, 17}, stats, milliseconds{10});
-  EXPECT_TRUE(
-      str(out).starts_with(R"({"host":"icmp-server","address":"fd00:10:112:5::3","socket":"raw",)"))
+  EXPECT_TRUE(str(out).starts_with(
+      R"({"type":"summary","host":"icmp-server","address":"fd00:10:112:5::3","socket":"raw",)"))
       << str(out);
   out.clear();
   format_json_summary(out, {"x", kLinkLocal, "eth0", "raw", 1, 17}, stats, milliseconds{10});
-  EXPECT_TRUE(str(out).starts_with(R"({"host":"x","address":"fe80::a84f:dbff:fe2e:75c3%eth0",)"))
+  EXPECT_TRUE(str(out).starts_with(
+      R"({"type":"summary","host":"x","address":"fe80::a84f:dbff:fe2e:75c3%eth0",)"))
       << str(out);
 }
 
-TEST(Json, StringsAreEscaped) {
+// RFC 8259 7: quotation mark, reverse solidus and the control characters
+// U+0000 to U+001F must be escaped; nothing else needs to be.
+TEST(JsonSummary, StringsAreEscaped) {
+  PingStatistics stats;
   fmt::memory_buffer out;
-  format_json_string(out, "a\"b\\c\nd\x01");
-  EXPECT_EQ(str(out), R"("a\"b\\c\u000ad\u0001")");
+  format_json_summary(out, {"a\"b\\c\nd\te\x01\x1f\x7f/", kLinkLocal, "eth\"0", "raw", 1, 0}, stats,
+                      milliseconds{0});
+  EXPECT_TRUE(str(out).starts_with(
+      "{\"type\":\"summary\",\"host\":\"a\\\"b\\\\c\\nd\\te\\u0001\\u001f\x7f/\","
+      "\"address\":\"fe80::a84f:dbff:fe2e:75c3%eth\\\"0\","))
+      << str(out);
+}
+
+// RFC 8259 8.1: JSON text is UTF-8. A host or interface name may hold any
+// byte: each that is not UTF-8 becomes U+FFFD (EF BF BD) and the line
+// stays valid; UTF-8 passes as it is.
+TEST(JsonSummary, BytesThatAreNotUtf8BecomeReplacementCharacters) {
+  PingStatistics stats;
+  fmt::memory_buffer out;
+  format_json_summary(out, {"caf\xc3\xa9-\xff-\xc3", kLinkLocal, "w\xfe", "raw", 1, 0}, stats,
+                      milliseconds{0});
+  EXPECT_TRUE(str(out).starts_with(
+      "{\"type\":\"summary\",\"host\":\"caf\xc3\xa9-\xef\xbf\xbd-\xef\xbf\xbd\","
+      "\"address\":\"fe80::a84f:dbff:fe2e:75c3%w\xef\xbf\xbd\","))
+      << str(out);
+}
+
+TEST(JsonReply, IsTheArticlesLineAsOneObject) {
+  fmt::memory_buffer out;
+  format_json_reply(out, article_reply(), microseconds{590}, 64);
+  EXPECT_EQ(str(out),
+            "{\"type\":\"reply\",\"from\":\"172.22.0.3\",\"bytes\":21,\"identifier\":921,"
+            "\"sequence\":0,\"ttl\":64,\"time_us\":590,\"data\":\"hello from client\","
+            "\"duplicate\":false,\"bad_checksum\":false,\"different_address\":false,"
+            "\"wrong_data\":null}\n");
+}
+
+TEST(JsonReply, Ipv6DuplicateFromAnotherAddressWithoutTtl) {
+  ReplyMatch m = article_reply();
+  m.from = kLinkLocal;
+  m.icmp_type = Icmpv6Type::kEchoReply;
+  m.verdict = ReplyVerdict::kDuplicate;
+  m.from_other_address = true;
+  m.sequence = 65535;
+  fmt::memory_buffer out;
+  format_json_reply(out, m, nanoseconds{12345999}, std::nullopt);
+  EXPECT_EQ(str(out),
+            "{\"type\":\"reply\",\"from\":\"fe80::a84f:dbff:fe2e:75c3\",\"bytes\":21,"
+            "\"identifier\":921,\"sequence\":65535,\"ttl\":null,\"time_us\":12345,"
+            "\"data\":\"hello from client\",\"duplicate\":true,\"bad_checksum\":false,"
+            "\"different_address\":true,\"wrong_data\":null}\n");
+}
+
+TEST(JsonReply, BadChecksumAndWrongDataByte) {
+  const std::string_view flipped = "hel\x93o from client";
+  ReplyMatch m = article_reply();
+  m.verdict = ReplyVerdict::kBadChecksum;
+  m.data = text_bytes(flipped);
+  m.data_check = compare_data(text_bytes(kText), m.data);
+  fmt::memory_buffer out;
+  format_json_reply(out, m, microseconds{7}, 255);
+  EXPECT_EQ(str(out),
+            "{\"type\":\"reply\",\"from\":\"172.22.0.3\",\"bytes\":21,\"identifier\":921,"
+            "\"sequence\":0,\"ttl\":255,\"time_us\":7,"
+            "\"data\":\"hex:68656c936f2066726f6d20636c69656e74\",\"duplicate\":false,"
+            "\"bad_checksum\":true,\"different_address\":false,\"wrong_data\":{\"length\":17,"
+            "\"expected_length\":17,\"byte_index\":3,\"expected_byte\":108,\"actual_byte\":147}}"
+            "\n");
+}
+
+TEST(JsonReply, WrongDataLengthOnly) {
+  ReplyMatch m = article_reply();
+  m.verdict = ReplyVerdict::kWrongData;
+  m.data = text_bytes(kText.substr(0, 5));
+  m.data_check = compare_data(text_bytes(kText), m.data);
+  fmt::memory_buffer out;
+  format_json_reply(out, m, microseconds{7}, 0);
+  EXPECT_TRUE(str(out).ends_with(
+      "\"ttl\":0,\"time_us\":7,\"data\":\"hello\",\"duplicate\":false,\"bad_checksum\":false,"
+      "\"different_address\":false,\"wrong_data\":{\"length\":5,\"expected_length\":17,"
+      "\"byte_index\":null,\"expected_byte\":null,\"actual_byte\":null}}\n"))
+      << str(out);
+}
+
+// The data as the reply line shows it: printable text escaped as JSON
+// needs; any other byte (a control byte, 0xff) makes it hex, so the
+// payload can never put a byte into the record that is not UTF-8.
+TEST(JsonReply, DataAsTheLineShowsItEscaped) {
+  const std::string_view quoted = R"(say "hi" \o/)";
+  ReplyMatch m = article_reply();
+  m.data = text_bytes(quoted);
+  m.data_check = compare_data(m.data, m.data);
+  fmt::memory_buffer out;
+  format_json_reply(out, m, microseconds{7}, 64);
+  EXPECT_NE(str(out).find(R"("bytes":16,)"), std::string::npos) << str(out);
+  EXPECT_NE(str(out).find(R"("data":"say \"hi\" \\o/",)"), std::string::npos) << str(out);
+
+  const std::string_view binary{"\xff\n\"\\", 4};
+  m.data = text_bytes(binary);
+  m.data_check = compare_data(m.data, m.data);
+  out.clear();
+  format_json_reply(out, m, microseconds{7}, 64);
+  EXPECT_NE(str(out).find(R"("data":"hex:ff0a225c",)"), std::string::npos) << str(out);
+
+  const std::vector<std::uint8_t> zeros(100, 0);
+  m.data = zeros;
+  m.data_check = compare_data(m.data, m.data);
+  out.clear();
+  format_json_reply(out, m, microseconds{7}, 64);
+  EXPECT_NE(str(out).find("\"bytes\":104,"), std::string::npos) << str(out);
+  EXPECT_NE(str(out).find("\"data\":\"hex:" + std::string(128, '0') + "... (100 bytes)\","),
+            std::string::npos)
+      << str(out);
+}
+
+TEST(JsonError, IcmpErrorWithTheLinesText) {
+  ReplyMatch e;
+  e.verdict = ReplyVerdict::kIcmpError;
+  e.from = wire::Ipv4Address{{10, 0, 0, 1}};
+  e.icmp_type = Icmpv4Type::kDestinationUnreachable;
+  e.icmp_code = 1;
+  e.identifier = 921;
+  e.sequence = 3;
+  fmt::memory_buffer out;
+  format_json_icmp_error(out, e);
+  EXPECT_EQ(str(out),
+            "{\"type\":\"error\",\"from\":\"10.0.0.1\",\"identifier\":921,\"sequence\":3,"
+            "\"icmp_type\":3,\"icmp_code\":1,"
+            "\"message\":\"Destination Unreachable: host unreachable\"}\n");
+
+  e.icmp_code = 4;
+  e.detail = {ErrorDetailKind::kMtu, 1400};
+  out.clear();
+  format_json_icmp_error(out, e);
+  EXPECT_TRUE(str(out).ends_with(
+      "\"icmp_type\":3,\"icmp_code\":4,\"message\":\"Destination Unreachable: fragmentation "
+      "needed and DF set, mtu 1400\",\"mtu\":1400}\n"))
+      << str(out);
+}
+
+TEST(JsonError, Ipv6ErrorsByTheirOwnNumbers) {
+  fmt::memory_buffer out;
+  format_json_icmp_error(out,
+                         ipv6_error(Icmpv6Type::kPacketTooBig, 0, {ErrorDetailKind::kMtu, 1280}));
+  EXPECT_EQ(str(out),
+            "{\"type\":\"error\",\"from\":\"fd00:10:112:5::3\",\"identifier\":0,\"sequence\":2,"
+            "\"icmp_type\":2,\"icmp_code\":0,\"message\":\"Packet Too Big: mtu 1280\","
+            "\"mtu\":1280}\n");
+  out.clear();
+  format_json_icmp_error(
+      out, ipv6_error(Icmpv6Type::kParameterProblem, 0, {ErrorDetailKind::kPointer, 7}));
+  EXPECT_TRUE(str(out).ends_with(
+      "\"icmp_type\":4,\"icmp_code\":0,\"message\":\"Parameter Problem: erroneous header field "
+      "encountered at byte 7\",\"pointer\":7}\n"))
+      << str(out);
+}
+
+TEST(JsonError, LocalErrorMessageIsEscaped) {
+  fmt::memory_buffer out;
+  format_json_local_error(out, 4, "sendto: Network is unreachable");
+  EXPECT_EQ(str(out),
+            "{\"type\":\"error\",\"sequence\":4,\"message\":\"sendto: Network is unreachable\"}\n");
+  out.clear();
+  format_json_local_error(out, 5, "\"x\"\\\r\x02\xff");
+  EXPECT_EQ(str(out),
+            "{\"type\":\"error\",\"sequence\":5,\"message\":\"\\\"x\\\"\\\\\\r\\u0002"
+            "\xef\xbf\xbd\"}\n");
 }
 
 }  // namespace

@@ -250,6 +250,7 @@ class FakeServer final : public BatchServer {
   }
   const Counters& counters() const override { return counters_; }
   std::string_view family_name() const override { return "fake"; }
+  wire::IpFamily family() const override { return wire::IpFamily::kIpv4; }
 
   std::uint64_t batches = 0;
 

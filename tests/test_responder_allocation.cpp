@@ -122,7 +122,7 @@ void send_to_loopback(wire::IpFamily family, const std::vector<std::uint8_t>& me
 template <class Family>
 void serve_until(Responder<Family>& responder, std::uint64_t target) {
   pollfd ready{responder.fd(), POLLIN, 0};
-  for (int i = 0; i < 100 && responder.counters().received < target; ++i) {
+  for (int i = 0; i < 100 && responder.counters().received.value() < target; ++i) {
     if (::poll(&ready, 1, 100) > 0) {
       ASSERT_TRUE(responder.serve_batch());
     }
@@ -130,8 +130,9 @@ void serve_until(Responder<Family>& responder, std::uint64_t target) {
 }
 
 enum class LogMode {
-  kCapped,        // --log-rate 5/s, lines written on the serving thread
-  kWriterThread,  // every line, handed to the writer thread's queue
+  kCapped,            // --log-rate 5/s, lines written on the serving thread
+  kWriterThread,      // every line, handed to the writer thread's queue
+  kJsonWriterThread,  // the same with --log-format json and --log-level debug
 };
 
 // A real raw socket on loopback (root only), with every per-request part
@@ -142,7 +143,9 @@ template <class Family>
 void expect_no_allocation_per_batch(wire::IpFamily family, const std::vector<std::uint8_t>& message,
                                     LogMode log_mode) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root for raw sockets";
-  sys::setup_logging(spdlog::level::info);
+  const bool json = log_mode == LogMode::kJsonWriterThread;
+  sys::setup_logging(json ? spdlog::level::debug : spdlog::level::info,
+                     json ? sys::LogFormat::kJson : sys::LogFormat::kText);
   policy::AdmissionConfig config;
   for (const char* everyone : {"0.0.0.0/0", "::/0"}) {
     const auto cidr = policy::Cidr::parse(everyone);
@@ -158,7 +161,7 @@ void expect_no_allocation_per_batch(wire::IpFamily family, const std::vector<std
                  log_mode == LogMode::kCapped ? policy::LogLimiter(policy::RateLimit{5, 5})
                                               : policy::LogLimiter{},
                  32);
-  if (log_mode == LogMode::kWriterThread) {
+  if (log_mode != LogMode::kCapped) {
     ASSERT_TRUE(log.start_writer(1024));
     ASSERT_TRUE(log.writer_running());
   }
@@ -178,10 +181,10 @@ void expect_no_allocation_per_batch(wire::IpFamily family, const std::vector<std
       allocations_during([&] { serve_until(**responder, 2 * kRequests); });
   const Counters& counters = (*responder)->counters();
   // Others may ping this host's loopback meanwhile: at least ours were read.
-  ASSERT_GE(counters.received, 2 * kRequests);
-  EXPECT_GE(counters.answered, 2 * kRequests) << "the requests went all the way to a reply";
+  ASSERT_GE(counters.received.value(), 2 * kRequests);
+  EXPECT_GE(counters.answered.value(), 2 * kRequests) << "the requests went all the way to a reply";
   EXPECT_EQ(allocations, 0u) << "heap allocations while serving " << kRequests << " requests";
-  if (log_mode == LogMode::kWriterThread) {
+  if (log_mode != LogMode::kCapped) {
     log.stop_writer();
     EXPECT_GE(log.lines_written() + log.lines_dropped(), 2 * kRequests)
         << "every request was logged";
@@ -190,7 +193,7 @@ void expect_no_allocation_per_batch(wire::IpFamily family, const std::vector<std
 
 TEST(HotPath, Ipv4BatchAllocatesNothing) {
   const auto datagram = test::captured_request();  // to 127.0.0.1, IP header first
-  for (const auto mode : {LogMode::kCapped, LogMode::kWriterThread}) {
+  for (const auto mode : {LogMode::kCapped, LogMode::kWriterThread, LogMode::kJsonWriterThread}) {
     expect_no_allocation_per_batch<Ipv4Family>(
         wire::IpFamily::kIpv4, std::vector<std::uint8_t>(datagram.begin() + 20, datagram.end()),
         mode);
@@ -203,7 +206,7 @@ TEST(HotPath, Ipv6BatchAllocatesNothing) {
     GTEST_SKIP() << "no IPv6 on loopback here";
   }
   const auto packet = test::captured_ipv6_request();  // the kernel computes the checksum
-  for (const auto mode : {LogMode::kCapped, LogMode::kWriterThread}) {
+  for (const auto mode : {LogMode::kCapped, LogMode::kWriterThread, LogMode::kJsonWriterThread}) {
     expect_no_allocation_per_batch<Ipv6Family>(
         wire::IpFamily::kIpv6, std::vector<std::uint8_t>(packet.begin() + 40, packet.end()), mode);
   }

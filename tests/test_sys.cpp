@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -313,6 +315,76 @@ TEST(SeccompFilter, ReportsTheForbiddenCallsNumberOnly) {
   ::close(pipe_fds[1]);
   EXPECT_EQ(::read(pipe_fds[0], &number, sizeof number), 0) << "reported " << number;
   for (const int fd : {pipe_fds[0], ready[0], ready[1]}) ::close(fd);
+}
+
+// The wait status of a child that installs the filter with `needs` and
+// then runs `call`: exit 0 when the call was let through (whatever it
+// returned), SIGSYS when the filter stopped it.
+int after_filter(const SandboxNeeds& needs, const std::function<void()>& call) {
+  return in_child([&] {
+    if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return 10;
+    if (!install_serving_filter(-1, needs)) return 11;
+    call();
+    return 0;
+  });
+}
+
+bool let_through(int status) {
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+bool stopped(int status) {
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS;
+}
+
+TEST(SeccompFilter, TheMetricsListenerMaySetSocketLevelOptionsOnly) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root for a raw socket";
+  // A raw socket opened before the filter, as pong's are.
+  const int raw = ::socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+  ASSERT_GE(raw, 0);
+  const int one = 1;
+  const auto set = [raw, &one](int level, int name) {
+    (void)::setsockopt(raw, level, name, &one, sizeof one);
+  };
+  SandboxNeeds listener;
+  listener.tcp_listener = true;
+  EXPECT_TRUE(stopped(after_filter({}, [&] { set(SOL_SOCKET, SO_KEEPALIVE); })))
+      << "without the listener, no socket option at all";
+  EXPECT_TRUE(let_through(after_filter(listener, [&] { set(SOL_SOCKET, SO_KEEPALIVE); })));
+  EXPECT_TRUE(stopped(after_filter(listener, [&] { set(IPPROTO_IP, IP_HDRINCL); })))
+      << "IP_HDRINCL would let a raw socket write whole IP headers";
+  EXPECT_TRUE(stopped(after_filter(listener, [&] { (void)::ioctl(raw, FIONREAD, &one); })));
+  EXPECT_TRUE(
+      let_through(after_filter(listener, [&] { (void)::accept4(raw, nullptr, nullptr, 0); })));
+  EXPECT_TRUE(stopped(after_filter({}, [&] { (void)::accept4(raw, nullptr, nullptr, 0); })));
+  ::close(raw);
+}
+
+TEST(SeccompFilter, TheMetricsFileMayCreateAndRenameButNotOpenForReadingAndWriting) {
+  const std::string dir = ::testing::TempDir();
+  const std::string path = dir + "/pong-seccomp-test." + std::to_string(::getpid());
+  SandboxNeeds files;
+  files.write_files = true;
+  const auto create = [&] { ::close(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644)); };
+  EXPECT_TRUE(stopped(after_filter({}, create)));
+  EXPECT_TRUE(let_through(after_filter(files, create)));
+  EXPECT_TRUE(stopped(after_filter(files, [&] { ::close(::open(path.c_str(), O_RDWR)); })));
+  EXPECT_TRUE(
+      stopped(after_filter(files, [&] { ::close(::open(path.c_str(), O_WRONLY | O_APPEND)); })));
+  EXPECT_TRUE(
+      let_through(after_filter(files, [&] { (void)::rename(path.c_str(), path.c_str()); })));
+  EXPECT_TRUE(stopped(after_filter({}, [&] { (void)::rename(path.c_str(), path.c_str()); })));
+  ::unlink(path.c_str());
+}
+
+TEST(SeccompFilter, TheNotifySocketMayBeAUnixSocketOnly) {
+  SandboxNeeds notify;
+  notify.notify_socket = true;
+  const auto unix_socket = [] { ::close(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)); };
+  EXPECT_TRUE(stopped(after_filter({}, unix_socket)));
+  EXPECT_TRUE(let_through(after_filter(notify, unix_socket)));
+  EXPECT_TRUE(stopped(after_filter(notify, [] { ::close(::socket(AF_INET, SOCK_DGRAM, 0)); })));
+  EXPECT_TRUE(let_through(after_filter(notify, [] { (void)::getuid(); })));
+  EXPECT_TRUE(stopped(after_filter({}, [] { (void)::getuid(); })));
 }
 
 TEST(SeccompFilter, NamesSystemCalls) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -21,6 +22,14 @@ namespace pong::sys {
 struct PayloadPreview {
   std::span<const std::uint8_t> bytes;
   std::size_t limit = 32;
+};
+
+// The same, from a copy of the payload's first bytes: `shown` (at most the
+// limit), the payload's full length, and whether all of it is printable.
+struct PayloadExcerpt {
+  std::span<const std::uint8_t> shown;
+  std::size_t length = 0;
+  bool printable = true;
 };
 
 constexpr bool is_printable_text(std::span<const std::uint8_t> bytes) {
@@ -91,28 +100,37 @@ struct fmt::formatter<pong::wire::IpAddress> {
 };
 
 template <>
-struct fmt::formatter<pong::sys::PayloadPreview> {
+struct fmt::formatter<pong::sys::PayloadExcerpt> {
   constexpr auto parse(format_parse_context& ctx) { return ctx.begin(); }
   template <class Context>
-  auto format(const pong::sys::PayloadPreview& p, Context& ctx) const {
+  auto format(const pong::sys::PayloadExcerpt& p, Context& ctx) const {
     auto out = ctx.out();
-    if (p.bytes.empty()) return fmt::format_to(out, "(empty)");
-    const bool cut = p.bytes.size() > p.limit;
-    const auto shown = p.bytes.first(cut ? p.limit : p.bytes.size());
-    if (pong::sys::is_printable_text(p.bytes)) {
-      for (const std::uint8_t b : shown) *out++ = static_cast<char>(b);
+    if (p.length == 0) return fmt::format_to(out, "(empty)");
+    if (p.printable) {
+      for (const std::uint8_t b : p.shown) *out++ = static_cast<char>(b);
     } else {
       // Two digits a byte straight from a table: this runs for every
       // logged request, and a format string per byte costs more than the
       // rest of the line.
       constexpr std::string_view kDigits = "0123456789abcdef";
       out = fmt::format_to(out, "hex:");
-      for (const std::uint8_t b : shown) {
+      for (const std::uint8_t b : p.shown) {
         *out++ = kDigits[b >> 4];
         *out++ = kDigits[b & 0x0f];
       }
     }
-    if (cut) out = fmt::format_to(out, "... ({} bytes)", p.bytes.size());
+    if (p.shown.size() < p.length) out = fmt::format_to(out, "... ({} bytes)", p.length);
     return out;
+  }
+};
+
+template <>
+struct fmt::formatter<pong::sys::PayloadPreview> {
+  constexpr auto parse(format_parse_context& ctx) { return ctx.begin(); }
+  template <class Context>
+  auto format(const pong::sys::PayloadPreview& p, Context& ctx) const {
+    const auto shown = p.bytes.first(std::min(p.bytes.size(), p.limit));
+    return fmt::formatter<pong::sys::PayloadExcerpt>{}.format(
+        {shown, p.bytes.size(), pong::sys::is_printable_text(p.bytes)}, ctx);
   }
 };

@@ -1,6 +1,8 @@
 #include "sys/log.hpp"
 
+#include <fmt/chrono.h>
 #include <spdlog/sinks/base_sink.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -30,107 +32,85 @@ class BufferedStdoutSink final : public spdlog::sinks::base_sink<std::mutex> {
   void flush_() override { std::fflush(stdout); }
 };
 
+// One JSON object per line. A line of the event logger already is an
+// object of the event's fields; {"time", "level"} go in front of them.
+// Any other line is {"time", "level", "event": "message", "message"}.
+class JsonFormatter final : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    const auto level_name = spdlog::level::to_string_view(msg.level);
+    const std::string_view level(level_name.data(), level_name.size());
+    fmt::memory_buffer time;
+    format_rfc3339(time, msg.time);
+    fmt::format_to(std::back_inserter(dest), R"({{"time":"{}","level":"{}",)",
+                   std::string_view(time.data(), time.size()), level);
+    const std::string_view text(msg.payload.data(), msg.payload.size());
+    const std::string_view logger(msg.logger_name.data(), msg.logger_name.size());
+    if (logger == kEventLoggerName && text.size() > 2 && text.front() == '{') {
+      // The event's own object, without its opening brace.
+      dest.append(text.substr(1));
+    } else {
+      // The library escapes: quotes, control characters, and bytes that
+      // are not UTF-8 (replaced, so that a line is always valid JSON).
+      const nlohmann::json message = std::string(text);
+      const std::string escaped =
+          message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      fmt::format_to(std::back_inserter(dest), R"("event":"message","message":{}}})", escaped);
+    }
+    dest.push_back('\n');
+  }
+  std::unique_ptr<spdlog::formatter> clone() const override {
+    return std::make_unique<JsonFormatter>();
+  }
+};
+
+LogFormat g_format = LogFormat::kText;
+std::shared_ptr<spdlog::logger> g_event_logger;
+
 }  // namespace
 
-std::shared_ptr<spdlog::logger> setup_logging(spdlog::level::level_enum level) {
+void format_rfc3339(fmt::memory_buffer& out, std::chrono::system_clock::time_point time) {
+  const auto micros = std::chrono::floor<std::chrono::microseconds>(time);
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(micros);
+  fmt::format_to(std::back_inserter(out), "{:%Y-%m-%dT%H:%M:%S}.{:06}Z",
+                 fmt::gmtime(std::chrono::system_clock::to_time_t(seconds)),
+                 (micros - seconds).count());
+}
+
+std::shared_ptr<spdlog::logger> setup_logging(spdlog::level::level_enum level, LogFormat format) {
   auto sink = std::make_shared<BufferedStdoutSink>();
-  auto logger = std::make_shared<spdlog::logger>("pong", std::move(sink));
-  logger->set_pattern("[%T.%e] [%l] %v");
+  if (format == LogFormat::kJson) {
+    sink->set_formatter(json_formatter());
+  } else {
+    sink->set_pattern("[%T.%e] [%l] %v");
+  }
+  auto logger = std::make_shared<spdlog::logger>("pong", sink);
   logger->set_level(level);
   logger->flush_on(spdlog::level::warn);
   spdlog::set_default_logger(logger);
+  g_event_logger = std::make_shared<spdlog::logger>(std::string(kEventLoggerName), sink);
+  g_event_logger->set_level(level);
+  g_event_logger->flush_on(spdlog::level::warn);
+  g_format = format;
   return logger;
 }
 
-std::expected<std::unique_ptr<AsyncLog>, std::string> AsyncLog::start(std::size_t queue_lines) {
-  std::unique_ptr<AsyncLog> log(new AsyncLog(queue_lines));
-  std::latch running(1);
-  try {
-    log->thread_ = std::thread([&running, writer = log.get()] {
-      running.count_down();
-      writer->run();
-    });
-  } catch (const std::system_error& e) {
-    return std::unexpected(
-        fmt::format("cannot start the request log's writer thread: {}", e.what()));
+LogFormat log_format() {
+  return g_format;
+}
+
+std::unique_ptr<spdlog::formatter> json_formatter() {
+  return std::make_unique<JsonFormatter>();
+}
+
+spdlog::logger& event_logger() {
+  // Before setup_logging (unit tests): the default logger's sinks.
+  if (!g_event_logger) {
+    g_event_logger = std::make_shared<spdlog::logger>(std::string(kEventLoggerName),
+                                                      spdlog::default_logger_raw()->sinks().begin(),
+                                                      spdlog::default_logger_raw()->sinks().end());
   }
-  // By now libc has set the thread up (rseq, its robust futex list):
-  // system calls that a seccomp filter loaded next would refuse.
-  running.wait();
-  return log;
-}
-
-AsyncLog::AsyncLog(std::size_t queue_lines)
-    // Value-initialized: every slot is touched now, so the resident size
-    // does not grow later as the ring goes round.
-    : lines_(std::make_unique<Line[]>(queue_lines)),
-      capacity_(queue_lines),
-      sinks_(spdlog::default_logger_raw()->sinks()),
-      logger_name_(spdlog::default_logger_raw()->name()) {}
-
-AsyncLog::Line* AsyncLog::claim() {
-  const std::uint64_t head = head_.load(std::memory_order_relaxed);
-  if (head - tail_.load(std::memory_order_acquire) >= capacity_) {
-    dropped_.fetch_add(1, std::memory_order_relaxed);
-    return nullptr;
-  }
-  return &lines_[head % capacity_];
-}
-
-void AsyncLog::publish(Line& line, std::size_t formatted_length) {
-  line.time = std::chrono::system_clock::now();
-  line.length = std::min(formatted_length, line.text.size());
-  if (formatted_length > line.text.size()) {
-    std::fill(line.text.end() - 3, line.text.end(), '.');
-  }
-  head_.store(head_.load(std::memory_order_relaxed) + 1, std::memory_order_release);
-}
-
-void AsyncLog::end_batch() {
-  wake_.fetch_add(1, std::memory_order_release);
-  // No system call unless the writer sleeps.
-  wake_.notify_one();
-}
-
-void AsyncLog::stop() {
-  if (!thread_.joinable()) return;
-  stopping_.store(true, std::memory_order_release);
-  end_batch();
-  thread_.join();
-}
-
-// Writes every line published so far; false when there was none.
-bool AsyncLog::write_pending() {
-  const std::uint64_t head = head_.load(std::memory_order_acquire);
-  std::uint64_t tail = tail_.load(std::memory_order_relaxed);
-  if (tail == head) return false;
-  for (; tail != head; ++tail) {
-    const Line& line = lines_[tail % capacity_];
-    const spdlog::details::log_msg message(line.time, spdlog::source_loc{}, logger_name_,
-                                           spdlog::level::info,
-                                           spdlog::string_view_t(line.text.data(), line.length));
-    for (const auto& sink : sinks_) {
-      if (sink->should_log(message.level)) sink->log(message);
-    }
-    // The slot is free again.
-    tail_.store(tail + 1, std::memory_order_release);
-    written_.fetch_add(1, std::memory_order_relaxed);
-  }
-  return true;
-}
-
-void AsyncLog::run() {
-  for (;;) {
-    // Both read before looking for lines: a wake-up (or a stop, which
-    // wakes too) after the look changes `wake`, and the wait returns at
-    // once; a stop seen here comes after every line published before it.
-    const std::uint32_t wake = wake_.load(std::memory_order_acquire);
-    const bool stopping = stopping_.load(std::memory_order_acquire);
-    if (write_pending()) continue;
-    for (const auto& sink : sinks_) sink->flush();
-    if (stopping) return;
-    wake_.wait(wake, std::memory_order_acquire);
-  }
+  return *g_event_logger;
 }
 
 }  // namespace pong::sys

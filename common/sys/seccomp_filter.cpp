@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <seccomp.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -113,7 +115,56 @@ constexpr scmp_arg_cmp bits_clear(unsigned arg, scmp_datum_t mask) {
   return {arg, SCMP_CMP_MASKED_EQ, mask, 0};
 }
 
-std::expected<void, std::string> add_rules(scmp_filter_ctx ctx) {
+// What --metrics-listen's threads call once the listener is open: the
+// accept loop and each connection's reads and writes (civetweb 1.15 on
+// Linux). Socket options are allowed below at the SOL_SOCKET level only.
+constexpr std::array kTcpListener = {"accept",   "accept4", "getsockname", "getpeername",
+                                     "shutdown", "fcntl",   "recvfrom",    "sendto"};
+// Reading the process's own user and group ids.
+constexpr std::array kIdentity = {"getuid", "geteuid", "getgid", "getegid"};
+constexpr std::array kWriteFiles = {"rename", "renameat", "renameat2",
+                                    "unlink", "unlinkat", "fchmod"};
+
+std::expected<void, std::string> allow_all(scmp_filter_ctx ctx,
+                                           std::span<const char* const> names) {
+  for (const char* name : names) {
+    if (auto r = allow(ctx, name); !r) return r;
+  }
+  return {};
+}
+
+std::expected<void, std::string> add_optional_rules(scmp_filter_ctx ctx,
+                                                    const SandboxNeeds& needs) {
+  // SO_KEEPALIVE, SO_LINGER, SO_SNDBUF... but never IPPROTO_IP options such
+  // as IP_HDRINCL, which would let the raw sockets write whole IP headers.
+  if (needs.tcp_listener || needs.notify_socket) {
+    const scmp_arg_cmp socket_level{1, SCMP_CMP_EQ, SOL_SOCKET, 0};
+    if (auto r = allow(ctx, "getsockopt", socket_level); !r) return r;
+    if (auto r = allow(ctx, "setsockopt", socket_level); !r) return r;
+  }
+  if (needs.tcp_listener) {
+    if (auto r = allow_all(ctx, kTcpListener); !r) return r;
+  }
+  if (needs.write_files) {
+    if (auto r = allow_all(ctx, kWriteFiles); !r) return r;
+    // O_WRONLY | O_CREAT | O_TRUNC, never O_RDWR or O_APPEND.
+    constexpr scmp_datum_t kOther = O_RDWR | O_APPEND;
+    if (auto r = allow(ctx, "openat", bits_clear(2, kOther)); !r) return r;
+    if (auto r = allow(ctx, "open", bits_clear(1, kOther)); !r) return r;
+  }
+  if (needs.notify_socket) {
+    // sd_notify(3) of libsystemd 252, per message: socket(AF_UNIX,
+    // SOCK_DGRAM), its send buffer's size (SOL_SOCKET options), the
+    // process's ids (for the credentials it may attach), sendmsg, close.
+    const scmp_arg_cmp unix_domain{0, SCMP_CMP_EQ, AF_UNIX, 0};
+    if (auto r = allow(ctx, "socket", unix_domain); !r) return r;
+    if (auto r = allow_all(ctx, kIdentity); !r) return r;
+  }
+  return {};
+}
+
+std::expected<void, std::string> add_rules(scmp_filter_ctx ctx, const SandboxNeeds& needs) {
+  if (auto r = add_optional_rules(ctx, needs); !r) return r;
   for (const char* name : kAllowed) {
     if (auto r = allow(ctx, name); !r) return r;
   }
@@ -131,7 +182,7 @@ std::expected<void, std::string> add_rules(scmp_filter_ctx ctx) {
 
 }  // namespace
 
-std::expected<void, std::string> install_serving_filter(int report_fd) {
+std::expected<void, std::string> install_serving_filter(int report_fd, const SandboxNeeds& needs) {
   g_report_fd = report_fd;
   struct sigaction action {};
   action.sa_sigaction = on_forbidden_syscall;
@@ -142,7 +193,7 @@ std::expected<void, std::string> install_serving_filter(int report_fd) {
   }
   const std::unique_ptr<void, FilterDeleter> ctx(seccomp_init(SCMP_ACT_TRAP));
   if (!ctx) return std::unexpected(std::string("seccomp_init failed"));
-  if (auto r = add_rules(ctx.get()); !r) return r;
+  if (auto r = add_rules(ctx.get(), needs); !r) return r;
   // Every thread of the process, the log's writer too, gets the filter.
   if (const int rc = seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_TSYNC, 1); rc != 0) {
     return std::unexpected(fmt::format("seccomp: cannot sync threads: {}", std::strerror(-rc)));

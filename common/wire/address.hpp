@@ -10,12 +10,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "bytes.hpp"
 
 namespace pong::wire {
 
 enum class IpFamily : std::uint8_t { kIpv4, kIpv6 };
+
+// "ipv4" or "ipv6": the family as a label in metrics, JSON logs and reports.
+constexpr std::string_view family_label(IpFamily family) {
+  return family == IpFamily::kIpv4 ? "ipv4" : "ipv6";
+}
 
 struct Ipv4Address {
   std::array<std::uint8_t, 4> octets{};

@@ -29,9 +29,9 @@ ensure_packages() {
 # scripts that source this file).
 
 PONG_BUILD_PACKAGES=(g++ make cmake pkg-config libcap-dev libseccomp-dev libspdlog-dev libfmt-dev libgtest-dev
-  libcli11-dev)
+  libcli11-dev nlohmann-json3-dev prometheus-cpp-dev libsystemd-dev)
 PONG_RUNTIME_PACKAGES=(iproute2 iputils-ping procps util-linux)
-PONG_TEST_PACKAGES=(fping tcpdump python3 systemd)
+PONG_TEST_PACKAGES=(fping tcpdump python3 systemd curl jq prometheus)
 
 # build_pong BUILD_DIR [cmake options...]: configure (once) and build.
 build_pong() {

@@ -4,6 +4,13 @@
 # runs from the EXIT trap it installs, on success and on failure alike.
 #
 # Nothing here sends a packet anywhere but between the two namespaces.
+#
+# It is also the home of stop_pid, which tests/integration/testlib.sh and
+# scripts/lib/docker/engine.sh use too. Sourcing it a second time (testlib.sh
+# and then a library that wants stop_pid) changes nothing: the lists below
+# keep what they hold.
+[ -z "${PONG_NETNS_SH_SOURCED:-}" ] || return 0
+PONG_NETNS_SH_SOURCED=1
 
 NETNS_SERVER=""
 NETNS_CLIENT=""
@@ -99,7 +106,10 @@ netns_in_client() { ip netns exec "$NETNS_CLIENT" "$@"; }
 netns_start_bg() {
   local ns=$1 log=$2
   shift 2
-  ip netns exec "$ns" "$@" >"$log" 2>&1 &
+  # Emptied now, not by the background job's redirection: a wait_for_log
+  # that follows must not find a line a previous process left in LOG.
+  : >"$log"
+  ip netns exec "$ns" "$@" >>"$log" 2>&1 &
   NETNS_LAST_PID=$!
   NETNS_PIDS+=("$NETNS_LAST_PID")
 }
@@ -115,15 +125,27 @@ wait_for_log() {
   return 1
 }
 
-# stop_pid PID: SIGTERM, then a bounded wait; returns the exit status.
+# stop_pid PID [SECONDS]: SIGTERM, a bounded wait (SECONDS, default 5),
+# then SIGKILL and another bounded wait, so that PID is gone on return.
+# Returns what `wait` says: a child's exit status (its own, or 143 and 137
+# when SIGTERM or SIGKILL ended it), or 127 for a process that is not this
+# shell's child (nothing to wait for: callers that stop such a process, like
+# the Docker engine's daemons, ignore the status).
 stop_pid() {
-  local pid=$1 i
+  local pid=$1 seconds=${2:-5} i
   kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
+  for ((i = 0; i < seconds * 10; i++)); do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.1
   done
-  kill -KILL "$pid" 2>/dev/null || true
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "stop_pid: pid $pid still runs ${seconds}s after SIGTERM: SIGKILL" >&2
+    kill -KILL "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+  fi
   local status=0
   wait "$pid" 2>/dev/null || status=$?
   return "$status"

@@ -3,14 +3,13 @@
 # it must finish and print the whole table (every figure, both setups,
 # each family the host has) with ratios. Nothing about the figures
 # themselves is asserted: this checks the instrument, not the speed.
-set -euo pipefail
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-PONG_BIN=${PONG_BIN:-$ROOT/build/bin}
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
-CHECKS=0
-ok() { CHECKS=$((CHECKS + 1)); printf '  ok: %s\n' "$*"; }
-fail() { printf '  FAIL: %s\n' "$*" >&2; cat "$OUT/bench" >&2; exit 1; }
+# shellcheck source=tests/integration/testlib.sh
+source "$(dirname "$0")/testlib.sh"
+ROOT=$TESTLIB_ROOT
+OUT=$TEST_TMP
+# A failed check shows the whole output it read.
+show_bench_output() { cat "$OUT/bench" >&2; }
+TESTLIB_ON_FAIL+=(show_bench_output)
 
 status=0
 PONG_BIN=$PONG_BIN timeout 600 "$ROOT/scripts/bench" --quick >"$OUT/bench" 2>&1 || status=$?
@@ -28,6 +27,7 @@ for f in "${families[@]}"; do
   for figure in "capacity (replies/s, window 256)" "server CPU per echo (us, CPU1)" \
     "RTT p50 at 10000/s (us)" "RTT p99 at 10000/s, pong --busy-poll (us)" \
     "capacity logging every request to a file" "lines the log writer dropped" \
+    "capacity while /metrics is scraped" \
     "at 2× capacity: goodput / capacity" "at 2× capacity: duplicate or invalid replies" \
     "at 2× capacity: pong RSS growth" "after overload: a plain ping answered"; do
     grep -qF "| $f $figure" "$OUT/bench" || fail "no row '$f $figure'"
@@ -40,4 +40,4 @@ for f in "${families[@]}"; do
     fail "$f: duplicate or invalid replies"
   ok "$f: every figure in both setups, capacity with a ratio, no duplicate or invalid reply"
 done
-printf '\n%s: %d checks passed\n' "$(basename "$0")" "$CHECKS"
+finish

@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
 # tests/integration/containers.sh - the article's icmp-server / icmp-client setup,
-# built and run for real with a private Docker engine (scripts/lib/dockerd.sh).
+# built and run for real with a private Docker engine (scripts/docker-engine,
+# whose functions come from scripts/lib/docker/engine.sh).
 #
 # Checks, in order, for IPv4 and for IPv6 (the network has both):
-#   1. docker-compose config -q passes;
-#   2. docker-compose build (multi-stage, unit tests inside) and up -d work;
+#   1. docker-compose config -q passes, with and without the monitoring profile;
+#   2. docker-compose build (multi-stage, unit tests inside; and the monitoring
+#      profile's Prometheus image) and up -d work;
 #   3. the client's start-up pings (pinger and iputils ping, -4 and -6) are
 #      all answered, with no DUP!, and `docker exec icmp-client pinger
 #      icmp-server` works (and pinger -6);
 #   4. the server's log shows each request, with the client's IPv4 or IPv6
 #      address; the server runs with CAP_NET_RAW only, a read-only root and
 #      kernel echo off for both families;
-#   5. the article's point: a second pong where kernel echo is still on makes
+#   5. the monitoring profile: Prometheus starts beside the running lab
+#      without restarting it, /-/ready answers, its targets list
+#      icmp-server:9469, and once it has scraped pong, pong_replies_total is
+#      what pong logged for each family (> 0); the PromQL of
+#      docs/containers.md evaluates;
+#   6. the article's point: a second pong where kernel echo is still on makes
 #      every request get two replies, and ping -4 and ping -6 show DUP!;
-#   6. the server stops within a second on SIGTERM, with exit status 0;
-#   7. with pong stopped - a container with the server's name, addresses and
+#   7. the server stops within a second on SIGTERM, with exit status 0;
+#   8. with pong stopped - a container with the server's name, addresses and
 #      sysctls but no pong in it - the same pings go unanswered, over either
 #      family;
-#   8. docker-compose down.
+#   9. docker-compose down.
 # Afterwards (also after a failure or an interrupt) the engine is stopped and
 # its bridges, iptables chains, mounts, cgroups and sysctl changes are removed.
 #
@@ -32,16 +39,22 @@
 #                            (default /tmp/pong-containers-logs)
 #   PONG_DOCKER_MAX_MB       above this, unused images are removed at the end
 #                            (default 6000)
-set -euo pipefail
+#   PONG_PROMETHEUS_PUBLISH  the compose file's: where the host publishes
+#                            Prometheus (default 127.0.0.1:9090)
 
-REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# step, ok and fail; the steps show the seconds since the start.
+TESTLIB_CLOCK=1
+# shellcheck source=tests/integration/testlib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/testlib.sh"
+
+REPO="$TESTLIB_ROOT"
 T0="$(date +%s)"
 PING_COUNT="${PING_COUNT:-4}"
 LOGDIR="${PONG_CONTAINERS_LOGDIR:-/tmp/pong-containers-logs}"
 PONG_DOCKER_MAX_MB="${PONG_DOCKER_MAX_MB:-6000}"
 export PING_COUNT
 
-echo "=== containers: START $(date -u '+%Y-%m-%d %H:%M:%S UTC'): private dockerd, debootstrap base image, compose build/up, pings, down (a few minutes; the first run downloads packages) ==="
+echo "=== containers: START $(date -u '+%Y-%m-%d %H:%M:%S UTC'): private dockerd, debootstrap base image, compose build/up, pings, Prometheus, down (a few minutes; the first run downloads packages) ==="
 
 end_line() { echo "=== containers: $1 ($(($(date +%s) - T0)) s) ==="; }
 
@@ -51,24 +64,14 @@ if [[ $EUID -ne 0 ]]; then
   exit 77
 fi
 
-# shellcheck source=scripts/lib/dockerd.sh
-source "$REPO/scripts/lib/dockerd.sh"
+# shellcheck source=scripts/lib/docker/engine.sh
+source "$REPO/scripts/lib/docker/engine.sh"
 
 export DOCKER_HOST="unix://$PONG_DOCKER_SOCK"
-STEP="setup"
-FAILED=""
+TESTLIB_STEP="setup"
+INTERRUPTED=""
 ENGINE_STARTED=0
 
-step() {
-  STEP="$1"
-  echo "--- [$(($(date +%s) - T0))s] $STEP"
-}
-ok() { echo "    ok: $*"; }
-fail() {
-  FAILED="$STEP: $*"
-  echo "    FAIL: $*" >&2
-  exit 1
-}
 indent() { sed "s/^/    | /"; }
 dk() { pong_docker_cli "$@"; }
 dk_t() { pong_docker_cli_t "$@"; }
@@ -89,33 +92,21 @@ show_log() {
   tail -n "$n" "$log" | indent >&2
 }
 
-# Leftovers the engine must not leave on the host.
+# Leftovers the engine must not leave on the host: what
+# pong_docker_leftovers looks for (processes, bridges, iptables, mounts,
+# cgroups), and the forwarding sysctls as they were before.
 check_leftovers() {
-  local bad=() pids links rules
-  # (each listing is read whole before it is searched: `cmd | grep -q` could
-  # fail under pipefail when grep quits early)
-  links="$(ip -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }')"
-  links="$(grep -E "$PONG_DOCKER_BRIDGE_RE" <<<"$links" | paste -sd' ' - || true)"
-  [[ -z "$links" ]] || bad+=("bridges: $links")
-  rules="$(iptables-save 2>/dev/null || true)"
-  rules="$(grep -cE 'DOCKER|pong-lab' <<<"$rules" || true)"
-  ((rules == 0)) || bad+=("iptables: $rules lines mention DOCKER or pong-lab")
+  local bad=() left
+  left="$(pong_docker_leftovers)" || bad+=("$left")
   [[ "$(cat /proc/sys/net/ipv4/ip_forward)" == "$IP_FORWARD_BEFORE" ]] ||
-    bad+=("net.ipv4.ip_forward is $(cat /proc/sys/net/ipv4/ip_forward), was $IP_FORWARD_BEFORE")
+    bad+=("leftover: net.ipv4.ip_forward is $(cat /proc/sys/net/ipv4/ip_forward), was $IP_FORWARD_BEFORE")
   [[ "$(ip6_forwarding)" == "$IP6_FORWARD_BEFORE" ]] ||
-    bad+=("IPv6 forwarding (all, default) is $(ip6_forwarding), was $IP6_FORWARD_BEFORE")
-  pids="$(_pd_pids_with "$PONG_DOCKER_RUN" | paste -sd' ' -)"
-  [[ -z "$pids" ]] || bad+=("processes: $pids")
-  if awk -v r="$PONG_DOCKER_RUN" -v d="$PONG_DOCKER_DATA" '
-    $5 == r || $5 == d || index($5, r "/") == 1 || index($5, d "/") == 1 { found = 1 } END { exit !found }' /proc/self/mountinfo; then
-    bad+=("mounts under $PONG_DOCKER_RUN or $PONG_DOCKER_DATA")
-  fi
-  [[ -z "$(_pd_cgroup_dirs)" ]] || bad+=("cgroups: $(_pd_cgroup_dirs | paste -sd' ' -)")
+    bad+=("leftover: IPv6 forwarding (all, default) is $(ip6_forwarding), was $IP6_FORWARD_BEFORE")
   if ((${#bad[@]})); then
-    printf '    leftover: %s\n' "${bad[@]}" >&2
+    printf '%s\n' "${bad[@]}" | indent >&2
     return 1
   fi
-  echo "    ok: no leftovers (bridges, iptables, ip_forward=$IP_FORWARD_BEFORE, IPv6 forwarding=$IP6_FORWARD_BEFORE, processes, mounts, cgroups)"
+  ok "no leftovers (bridges, iptables, ip_forward=$IP_FORWARD_BEFORE, IPv6 forwarding=$IP6_FORWARD_BEFORE, processes, mounts, cgroups)"
 }
 # net.ipv6.conf.{all,default}.forwarding, or "none" without IPv6.
 ip6_forwarding() {
@@ -126,27 +117,31 @@ ip6_forwarding() {
   echo "${out% }"
 }
 
-finish() {
-  local rc=$?
+# The EXIT trap: compose down, stop the engine, check that nothing is left,
+# print the END line. (testlib's own trap, netns_cleanup, runs from here.)
+containers_finish() {
+  local rc=$? failed="$TESTLIB_FAILURE"
   trap - EXIT INT TERM
   set +e
   exec 1>&7 2>&8 # a signal may have come while a command's output went to a log
   if [[ -n "$PONG_DOCKER_CHILD" ]]; then
-    _pd_stop_pid "$PONG_DOCKER_CHILD" 15
+    stop_pid "$PONG_DOCKER_CHILD" 15
     PONG_DOCKER_CHILD=""
   fi
-  if ((rc != 0)) && [[ -z "$FAILED" ]]; then
-    FAILED="$STEP: exit status $rc"
+  [[ -z "$INTERRUPTED" ]] || failed="$TESTLIB_STEP: interrupted by $INTERRUPTED"
+  if ((rc != 0)) && [[ -z "$failed" ]]; then
+    failed="$TESTLIB_STEP: exit status $rc"
   fi
   if ((ENGINE_STARTED)); then
-    echo "--- [$(($(date +%s) - T0))s] cleanup: compose down, stop dockerd, remove what it made"
+    step "cleanup: compose down, stop dockerd, remove what it made"
     if ((rc != 0)) && pong_docker_cli_quiet_version; then
-      dk_t 30 logs --tail 30 icmp-server >"$LOGDIR/icmp-server.log" 2>&1 && show_log "$LOGDIR/icmp-server.log" 30
-      dk_t 30 logs --tail 30 icmp-client >"$LOGDIR/icmp-client.log" 2>&1 && show_log "$LOGDIR/icmp-client.log" 30
+      for c in icmp-server icmp-client pong-prometheus; do
+        dk_t 30 logs --tail 30 "$c" >"$LOGDIR/$c.log" 2>&1 && show_log "$LOGDIR/$c.log" 30
+      done
     fi
     if pong_docker_cli_quiet_version; then
       dk_t 30 rm -f icmp-server-idle icmp-server-dup >/dev/null 2>&1
-      timeout -k 5 60 docker-compose down --remove-orphans -t 2 >"$LOGDIR/down-cleanup.log" 2>&1
+      timeout -k 5 60 docker-compose --profile monitoring down --remove-orphans -t 2 >"$LOGDIR/down-cleanup.log" 2>&1
     fi
     # Each rebuild leaves the previous images behind; keep the data root bounded.
     used_mb="$(du -smx "$PONG_DOCKER_DATA" 2>/dev/null | cut -f1)"
@@ -157,12 +152,13 @@ finish() {
     cp -f "$PONG_DOCKER_RUN"/*.log "$LOGDIR/" 2>/dev/null
     pong_docker_stop
     if ! check_leftovers; then
-      [[ -n "$FAILED" ]] || FAILED="cleanup left things behind"
+      [[ -n "$failed" ]] || failed="cleanup left things behind"
     fi
   fi
-  if [[ -n "$FAILED" ]]; then
+  netns_cleanup
+  if [[ -n "$failed" ]]; then
     echo "containers: logs in $LOGDIR" >&2
-    end_line "FAIL: $FAILED"
+    end_line "FAIL: $failed"
     exit 1
   fi
   end_line "PASS"
@@ -170,12 +166,12 @@ finish() {
 }
 on_signal() {
   exec 1>&7 2>&8
-  FAILED="$STEP: interrupted by SIG$1"
+  INTERRUPTED="SIG$1"
   echo "    interrupted by SIG$1" >&2
   exit 1
 }
 exec 7>&1 8>&2
-trap finish EXIT
+trap containers_finish EXIT
 trap 'on_signal INT' INT
 trap 'on_signal TERM' TERM
 
@@ -192,7 +188,7 @@ ok "$(/usr/bin/docker --version); $(docker-compose version --short 2>/dev/null |
 if foreign="$(pong_docker_foreign_engine)"; then
   echo "containers: another Docker engine runs here ($foreign); this test needs the DOCKER iptables chains to itself"
   end_line "SKIP"
-  trap - EXIT
+  trap netns_cleanup EXIT
   exit 77
 fi
 
@@ -219,21 +215,33 @@ dk_t 30 rm -f icmp-server-idle icmp-server-dup >/dev/null 2>&1 || true
 timeout -k 5 60 docker-compose down --remove-orphans -t 1 >/dev/null 2>&1 || true
 
 # --- compose ----------------------------------------------------------------------
-step "docker-compose config -q"
+step "docker-compose config -q, also with --profile monitoring"
 docker-compose config -q || fail "docker-compose config -q failed"
+docker-compose --profile monitoring config -q || fail "docker-compose --profile monitoring config -q failed"
 ok "docker-compose.yml is valid for docker-compose $(docker-compose version --short)"
 if docker compose version >/dev/null 2>&1; then
   docker compose config -q || fail "docker compose (v2) config -q failed"
+  docker compose --profile monitoring config -q || fail "docker compose (v2) --profile monitoring config -q failed"
   ok "and for $(docker compose version --short 2>/dev/null | sed 's/^/docker compose /')"
 fi
 
-step "docker-compose build (build stage compiles and runs the unit tests; up to 30 min)"
+step "docker-compose --profile monitoring build (pong's build stage compiles and runs the unit tests; then Prometheus; up to 30 min)"
 t="$(date +%s)"
-bounded 1800 "$LOGDIR/build.log" docker-compose build || { show_log "$LOGDIR/build.log" 60; fail "docker-compose build failed"; }
+bounded 1800 "$LOGDIR/build.log" docker-compose --profile monitoring build ||
+  { show_log "$LOGDIR/build.log" 60; fail "docker-compose --profile monitoring build failed"; }
 tests_line="$(grep -E 'tests passed|tests failed' "$LOGDIR/build.log" | tail -n 1 || true)"
 echo "    unit tests in the build: ${tests_line:-(cached: the sources did not change since the last build)}"
 size="$(dk image inspect -f '{{.Size}}' pong-lab:latest)"
 ok "built in $(($(date +%s) - t)) s; image pong-lab:latest is $((size / 1000000)) MB ($(dk run --rm --network none --entrypoint sh pong-lab:latest -c 'ls /usr/local/bin | paste -sd" " -'))"
+# docker-compose.yml starts icmp-server with --metrics-listen: a pong without
+# it would not start, and every later step would fail for that one reason.
+dk_t 60 run --rm --network none --entrypoint pong pong-lab:latest --help >"$LOGDIR/pong-help.txt" 2>&1 ||
+  { show_log "$LOGDIR/pong-help.txt"; fail "pong --help failed in the image"; }
+grep -q -- '--metrics-listen' "$LOGDIR/pong-help.txt" ||
+  fail "the image's pong has no --metrics-listen, which docker-compose.yml gives icmp-server (see $LOGDIR/pong-help.txt)"
+ok "pong has --metrics-listen"
+size="$(dk image inspect -f '{{.Size}}' pong-prometheus:latest)"
+ok "image pong-prometheus:latest is $((size / 1000000)) MB: $(dk_t 60 run --rm --network none pong-prometheus:latest --version 2>&1 | head -n 1)"
 
 step "docker-compose up -d (the client waits for the server's healthcheck)"
 bounded 240 "$LOGDIR/up.log" docker-compose up -d || { show_log "$LOGDIR/up.log"; fail "docker-compose up -d failed"; }
@@ -334,6 +342,107 @@ out="$(pong_counters 2>&1)" || true
 grep -qE "[0-9]+ received, [0-9]+ answered" <<<"$out" || { indent <<<"$out"; fail "pong_counters"; }
 ok "client, server, lab and pong_counters from LAB.md all work against the containers"
 
+step "the monitoring profile: Prometheus beside the running lab scrapes pong's /metrics"
+# Where the compose file publishes Prometheus: [ADDRESS:]PORT, ADDRESS
+# 127.0.0.1 by default; an address of every interface is reached on loopback.
+publish="${PONG_PROMETHEUS_PUBLISH:-127.0.0.1:9090}"
+prom_port="${publish##*:}"
+prom_addr="127.0.0.1"
+[[ "$publish" != *:* || "${publish%:*}" == 0.0.0.0 ]] || prom_addr="${publish%:*}"
+PROM_URL="http://$prom_addr:$prom_port"
+# prom PATH [CURL-OPTIONS...]: Prometheus's HTTP API, bounded; no proxy, the
+# address is this machine's.
+prom() { curl -fsS --noproxy '*' --max-time 5 "$PROM_URL$1" "${@:2}"; }
+# prom_query PROMQL: the API's JSON answer to an instant query.
+prom_query() { prom /api/v1/query -G --data-urlencode "query=$1"; }
+lab_ids="$(dk inspect -f '{{.Id}} {{.State.StartedAt}}' icmp-server icmp-client)"
+bounded 240 "$LOGDIR/up-monitoring.log" docker-compose --profile monitoring up -d ||
+  { show_log "$LOGDIR/up-monitoring.log"; fail "docker-compose --profile monitoring up -d failed"; }
+[[ "$(dk inspect -f '{{.Id}} {{.State.StartedAt}}' icmp-server icmp-client)" == "$lab_ids" ]] ||
+  fail "adding the monitoring profile recreated or restarted icmp-server or icmp-client"
+for ((i = 0; i < 60; i++)); do
+  prom /-/ready >"$LOGDIR/prometheus-ready.txt" 2>&1 && break
+  sleep 0.5
+done
+prom /-/ready >"$LOGDIR/prometheus-ready.txt" 2>&1 ||
+  { show_log "$LOGDIR/prometheus-ready.txt"; fail "Prometheus's $PROM_URL/-/ready did not answer within 30 s"; }
+ok "pong-prometheus is up beside the running lab (icmp-server and icmp-client not restarted); $PROM_URL/-/ready: $(cat "$LOGDIR/prometheus-ready.txt")"
+# Ready comes before the scrape manager has its targets: a bounded wait.
+has_pong_target() {
+  prom /api/v1/targets >"$LOGDIR/prometheus-targets.json" 2>&1 &&
+    jq -e '.data.activeTargets[] | select(.labels.job == "pong" and .labels.instance == "icmp-server:9469")' \
+      "$LOGDIR/prometheus-targets.json" >/dev/null
+}
+for ((i = 0; i < 40; i++)); do
+  has_pong_target && break
+  sleep 0.5
+done
+has_pong_target || fail "Prometheus's targets do not list icmp-server:9469 (job pong) within 20 s: $(cat "$LOGDIR/prometheus-targets.json")"
+# Debian's Prometheus has the classic web UI, under /classic/ ("/" leads
+# there).
+prom /classic/targets >"$LOGDIR/prometheus-targets.html" || fail "Prometheus's web UI has no /classic/targets page"
+grep -q 'http://icmp-server:9469/metrics' "$LOGDIR/prometheus-targets.html" || fail "Prometheus's targets page does not list icmp-server"
+prom / -L >"$LOGDIR/prometheus-graph.html" || fail "Prometheus's web UI does not answer on /"
+# Every script, style sheet and icon of the graph page is served (the image
+# leaves out part of a JavaScript package).
+assets="$(grep -oE '(src|href)="/classic/static/[^"]+"' "$LOGDIR/prometheus-graph.html" | sed -E 's/^(src|href)="//; s/"$//' | sort -u)"
+(($(wc -l <<<"$assets") >= 10)) || fail "the graph page names few static files: $assets"
+while read -r asset; do
+  prom "$asset" -o /dev/null || fail "the graph page's $asset is not served"
+done <<<"$assets"
+ok "its targets (/api/v1/targets and the /classic/targets page) list http://icmp-server:9469/metrics; / leads to the graph page, whose $(wc -l <<<"$assets") static files are all served"
+# pong's endpoint itself, from the host through the lab's bridge.
+curl -fsS --noproxy '*' --max-time 5 "http://$SERVER_IP:9469/metrics" >"$LOGDIR/metrics.txt" 2>&1 ||
+  { show_log "$LOGDIR/metrics.txt"; fail "pong does not serve http://$SERVER_IP:9469/metrics (docker-compose.yml starts it with --metrics-listen 0.0.0.0:9469)"; }
+grep -qE '^pong_replies_total\{' "$LOGDIR/metrics.txt" || { show_log "$LOGDIR/metrics.txt"; fail "pong's /metrics has no pong_replies_total"; }
+ok "pong serves http://$SERVER_IP:9469/metrics ($(grep -c '^pong_' "$LOGDIR/metrics.txt") pong_* samples)"
+health=""
+for ((i = 0; i < 30; i++)); do
+  health="$(prom /api/v1/targets | jq -r '.data.activeTargets[] | select(.labels.job == "pong") | .health' 2>/dev/null)" || true
+  [[ "$health" == up ]] && break
+  sleep 1
+done
+[[ "$health" == up ]] || fail "Prometheus cannot scrape icmp-server:9469 within 30 s (health '$health'): $(prom /api/v1/targets | jq -c '.data.activeTargets[] | select(.labels.job == "pong") | {lastError, lastScrape}')"
+ok "Prometheus scrapes icmp-server:9469 (health up)"
+# Every request pong logged from the client was answered (the checks above):
+# pong_replies_total must come to that count for each family, > 0.
+dk_t 30 logs icmp-server >"$server_log" 2>&1 || fail "docker logs icmp-server failed"
+want4="$(grep -cE "\] [0-9]+ bytes from $(addr_re "$CLIENT_IP"): " "$server_log" || true)"
+want6="$(grep -cE "\] [0-9]+ bytes from $(addr_re "$CLIENT_IP6"): " "$server_log" || true)"
+# family_value JSON FAMILY: the sample of that family in a query's answer (0 if none).
+family_value() { jq -r --arg f "$2" '[.data.result[] | select(.metric.family == $f) | .value[1] | tonumber] | add // 0' <<<"$1"; }
+got4="" got6=""
+for ((i = 0; i < 30; i++)); do
+  result="$(prom_query pong_replies_total)" || result='{}'
+  got4="$(family_value "$result" ipv4 2>/dev/null)" || got4=""
+  got6="$(family_value "$result" ipv6 2>/dev/null)" || got6=""
+  [[ "$got4" == "$want4" && "$got6" == "$want6" ]] && break
+  sleep 1
+done
+echo "$result" >"$LOGDIR/prometheus-replies.json"
+[[ "${got4:-0}" != 0 && "${got6:-0}" != 0 ]] ||
+  fail "pong_replies_total in Prometheus after the client's pings: ipv4 '${got4}', ipv6 '${got6}'; expected > 0 (answer in $LOGDIR/prometheus-replies.json)"
+[[ "$got4" == "$want4" && "$got6" == "$want6" ]] ||
+  fail "pong_replies_total in Prometheus: ipv4 $got4, ipv6 $got6; pong logged $want4 and $want6 requests"
+ok "/api/v1/query?query=pong_replies_total: ipv4 $got4, ipv6 $got6, the requests pong logged from $CLIENT_IP and $CLIENT_IP6"
+# The queries docs/containers.md gives students, as they paste them.
+rate_query='sum by (family) (rate(pong_replies_total[1m]))'
+drop_query='sum by (reason) (rate(pong_dropped_total[1m]))'
+for q in "$rate_query" "$drop_query"; do
+  grep -qF "$q" "$REPO/docs/containers.md" || fail "docs/containers.md no longer gives the query '$q' this test runs"
+done
+families=""
+for ((i = 0; i < 20; i++)); do
+  result="$(prom_query "$rate_query")" || result='{}'
+  families="$(jq -r '[.data.result[].metric.family] | sort | join(" ")' <<<"$result" 2>/dev/null)" || families=""
+  [[ "$families" == "ipv4 ipv6" ]] && break
+  sleep 1
+done
+[[ "$families" == "ipv4 ipv6" ]] || fail "'$rate_query' gives families '$families', not ipv4 and ipv6: $result"
+result="$(prom_query "$drop_query")" || fail "'$drop_query' failed"
+[[ "$(jq -r .status <<<"$result")" == success ]] || fail "'$drop_query': $result"
+ok "docs/containers.md's queries evaluate: '$rate_query' (ipv4, ipv6) and '$drop_query'"
+
 step "the server's confinement: pong as nobody with no capabilities, read-only root, kernel echo off for both families"
 [[ "$(dk inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.CapAdd}}' icmp-server)" == "true [ALL] [NET_RAW SETUID SETGID SETPCAP]" ]] ||
   fail "unexpected HostConfig: $(dk inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.CapAdd}}' icmp-server)"
@@ -429,13 +538,14 @@ done
 ok "ping -4, ping -6, pinger and pinger -6: 0/$PING_COUNT each: the kernel does not answer, pong did"
 dk_t 30 rm -f icmp-server-idle >/dev/null || fail "could not remove the idle server"
 
-step "docker-compose down"
+step "docker-compose --profile monitoring down"
 t="$(date +%s%N)"
-bounded 120 "$LOGDIR/down.log" docker-compose down -t 5 || { show_log "$LOGDIR/down.log"; fail "docker-compose down failed"; }
+bounded 120 "$LOGDIR/down.log" docker-compose --profile monitoring down -t 5 ||
+  { show_log "$LOGDIR/down.log"; fail "docker-compose --profile monitoring down failed"; }
 ok "down in $((($(date +%s%N) - t) / 1000000)) ms"
 left="$(dk ps -aq --filter label=com.docker.compose.project=pong | wc -l)"
 ((left == 0)) || fail "$left containers left after down"
 networks="$(dk network ls --format '{{.Name}}')"
-if grep -qx 'pong-lab' <<<"$networks"; then fail "the network is left after down"; fi
+if grep -qxE 'pong-lab|pong-monitoring' <<<"$networks"; then fail "a network is left after down: $(paste -sd' ' - <<<"$networks")"; fi
 ok "no containers or networks left"
-# finish (the EXIT trap) stops dockerd, cleans up and prints the END line.
+# containers_finish (the EXIT trap) stops dockerd, cleans up and prints the END line.

@@ -8,21 +8,20 @@
 # Needs no namespace and no privilege (the CAP_NET_RAW check drops it when
 # run as root), so ctest labels it "unit" too and runs it in the
 # AddressSanitizer build, where a crash or a leak fails it.
-set -euo pipefail
+# shellcheck source=tests/integration/testlib.sh
+source "$(dirname "$0")/testlib.sh"
 
-LAB=${PONG_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/build/bin}/icmp-lab
+LAB=$PONG_BIN/icmp-lab
 [ -x "$LAB" ] || { echo "lab_cli: $LAB is not built" >&2; exit 1; }
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+T=$TEST_TMP
 
-CHECKS=0
-ok() { CHECKS=$((CHECKS + 1)); }
-fail() {
-  echo "FAIL: $*" >&2
+# The checks count silently (ok without words); a failed one shows what
+# icmp-lab printed.
+show_lab_output() {
   echo "---- stdout" >&2; cat "$T/out" >&2
   echo "---- stderr" >&2; cat "$T/err" >&2
-  exit 1
 }
+TESTLIB_ON_FAIL+=(show_lab_output)
 
 # lab WANT_STATUS ARGS... (standard input from $T/in when it exists)
 LAB_WRAPPER=()  # a command to run icmp-lab under, e.g. (unshare --net)

@@ -3,7 +3,8 @@
 # flip_responder): a flipped data byte with a fixed-up checksum ("wrong
 # data byte"), a flipped byte with the old checksum, as corruption on the
 # wire would leave it ("BAD CHECKSUM"), and replies from another address
-# ("DIFFERENT ADDRESS"). Every run is bounded by -c and -W.
+# ("DIFFERENT ADDRESS"), each also as --json-lines's flags (read with jq).
+# Every run is bounded by -c and -W.
 source "$(dirname "$0")/testlib.sh"
 
 netns_create "pb$$s" "pb$$c" 10.112.4
@@ -23,6 +24,13 @@ start_responder() { # NAME ARGS...
   wait_for_log "$log" "ready" 10
 }
 stop_responder() { stop_pid "$RESPONDER_PID" || true; }
+# expect_record NAME FILTER WHAT: the first line of NAME's stdout is a
+# reply record for which the jq FILTER is true.
+expect_record() {
+  head -n 1 "$TEST_TMP/$1" | jq -e ".type == \"reply\" and ($2)" >/dev/null ||
+    fail "$3: $(cat "$TEST_TMP/$1")"
+  ok "$3"
+}
 
 step "a responder that flips data byte #3: 'wrong data byte', still received"
 start_responder flip --mode flip --flip-byte 3
@@ -40,6 +48,11 @@ for socket in raw dgram; do
   expect_grep "^2 packets transmitted, 2 received, 0% packet loss" "$out" \
     "$socket: counted as received, as iputils does"
 done
+status=$(run_pinger flip-json --json-lines -c 1 -W 2 "$SERVER")
+expect_record flip-json '.wrong_data == {"length": 17, "expected_length": 17, "byte_index": 3,
+    "expected_byte": 108, "actual_byte": 147} and .duplicate == false and .bad_checksum == false
+    and .data == "hex:68656c936f2066726f6d20636c69656e74"' \
+  "--json-lines: wrong_data names byte #3, 0x6c (108) expected, 0x93 (147) seen"
 status=$(run_pinger flip-text -c 1 -W 2 -d "abcdef" "$SERVER")
 expect_grep "^wrong data byte #3 should be 0x64 but was 0x9b$" "$TEST_TMP/flip-text" \
   "with -d abcdef: byte #3 is 'd', compared with what was sent"
@@ -57,6 +70,9 @@ done
 expect_grep "^wrong data byte #0 should be 0x68 but was 0x97$" "$out" "raw: and the damaged byte named"
 expect_grep "^2 packets transmitted, 0 received, \+2 corrupted, 100% packet loss" "$out" \
   "raw: +2 corrupted, not received"
+status=$(run_pinger corrupt-json --json-lines --socket raw -c 1 -W 1 "$SERVER")
+expect_record corrupt-json '.bad_checksum == true and .wrong_data.byte_index == 0' \
+  "raw --json-lines: bad_checksum true, and the damaged byte in wrong_data"
 # A datagram socket never sees them: the kernel drops bad checksums first.
 status=$(run_pinger corrupt-dgram --socket dgram -c 2 -i 0.2 -W 1 "$SERVER")
 expect_status 1 "$status" "dgram: exit 1"
@@ -74,6 +90,9 @@ for socket in raw dgram; do
     "$out" "$socket: the reply names its real source and is flagged"
   expect_grep "^2 packets transmitted, 2 received, 0% packet loss" "$out" "$socket: 2 received"
 done
+status=$(run_pinger other-json --json-lines -c 1 -W 2 "$SERVER")
+expect_record other-json ".different_address == true and .from == \"$OTHER\" and .wrong_data == null" \
+  "--json-lines: different_address true, from $OTHER"
 stop_responder
 
 finish

@@ -3,8 +3,9 @@
 # made a router for 10.112.30.0/24, which lies behind a veth whose far end
 # is in the server namespace too and answers no ARP: a request to
 # 10.112.30.1 gets Destination Unreachable (host unreachable) once address
-# resolution fails, and with -t 1 Time Exceeded on the way. Nothing leaves
-# the two namespaces.
+# resolution fails, and with -t 1 Time Exceeded on the way; --json-lines
+# gives an error record for each, and for each request that could not be
+# sent. Nothing leaves the two namespaces.
 source "$(dirname "$0")/testlib.sh"
 
 netns_create "pe$$s" "pe$$c" 10.112.3
@@ -62,6 +63,56 @@ for socket in raw dgram; do
     "$socket: 3 errors counted"
 done
 
+for socket in raw dgram; do
+  step "$socket: --json-lines gives an error record per ICMP error, then the summary"
+  status=$(run_in_client "json-ttl-$socket" timeout 30 "$PINGER" --json-lines --socket "$socket" \
+    -c 3 -i 0.2 -W 60 -t 1 "$BEYOND")
+  out=$TEST_TMP/json-ttl-$socket
+  expect_status 1 "$status" "$socket: exit 1"
+  jq -e -s 'length == 4 and ([.[0:3][] | .type == "error" and .from == "10.112.3.3"
+      and .icmp_type == 11 and .icmp_code == 0
+      and .message == "Time Exceeded: time to live exceeded in transit"] | all)
+    and ([.[0:3][].sequence] | sort) == [0, 1, 2]
+    and (.[0:3] | map(.identifier) | unique | length) == 1
+    and .[3].type == "summary" and .[3].errors == 3 and .[3].received == 0
+    and .[3].identifier == .[0].identifier' "$out" >/dev/null ||
+    fail "$socket: --json-lines records: $(cat "$out")"
+  ok "$socket: three Time Exceeded records, icmp_seq 0 1 2, then the summary with +3 errors"
+  expect_grep "^From 10\.112\.3\.3 icmp_seq=2 Time Exceeded" "$out.err" \
+    "$socket: the error lines went to stderr"
+done
+
+step "--json-lines: a request that cannot be sent gives an error record with its sequence"
+# The server's kernel answers 10.112.31.3 (its echo on for this step),
+# which the client routes through it. Once icmp_seq=0 has its reply, the
+# client's route goes, and each later sendto fails (ENETUNREACH): an error
+# record with the sequence, no ICMP.
+ip -n "$NETNS_SERVER" addr add 10.112.31.3/32 dev eth0
+netns_in_server sysctl -qw net.ipv4.icmp_echo_ignore_all=0
+ip -n "$NETNS_CLIENT" route add 10.112.31.0/24 via "$SERVER"
+netns_in_client timeout 30 "$PINGER" --json-lines -c 3 -i 1 -W 2 10.112.31.3 \
+  >"$TEST_TMP/json-local" 2>"$TEST_TMP/json-local.err" &
+pinger_pid=$!
+NETNS_PIDS+=("$pinger_pid")
+wait_for_log "$TEST_TMP/json-local.err" "icmp_seq=0," 10 || fail "no reply to icmp_seq=0"
+ip -n "$NETNS_CLIENT" route del 10.112.31.0/24
+status=0
+wait "$pinger_pid" || status=$?
+netns_in_server sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+expect_status 0 "$status" "exit 0, a reply came"
+# On a slow machine icmp_seq=1 may leave before the route goes; icmp_seq=2
+# cannot.
+jq -e -s 'length == 4 and (.[0:3] | map(.sequence)) == [0, 1, 2]
+    and .[0].type == "reply"
+    and (.[2] | keys_unsorted == ["type", "sequence", "message"])
+    and .[2].type == "error" and .[2].message == "sendto: Network is unreachable"
+    and .[3].type == "summary" and .[3].transmitted == 3 and .[3].errors >= 1
+    and .[3].received + .[3].errors == 3' "$TEST_TMP/json-local" >/dev/null ||
+  fail "records: $(cat "$TEST_TMP/json-local")"
+ok "a reply record for icmp_seq=0, a sendto error record for icmp_seq=2, then the summary"
+expect_grep "^pinger: icmp_seq=2: sendto: Network is unreachable$" "$TEST_TMP/json-local.err" \
+  "the sendto error line on stderr as before"
+
 step "-q hides the error lines but counts them"
 status=$(run_pinger ttl-quiet -q -c 2 -i 0.2 -t 1 "$BEYOND")
 expect_no_grep "^From" "$TEST_TMP/ttl-quiet" "-q: no error lines"
@@ -105,6 +156,8 @@ expect_usage_error mapped "::ffff:10\.112\.3\.3 is an IPv4 address in IPv6 form:
   "an IPv4-mapped IPv6 address" -c 1 ::ffff:10.112.3.3
 expect_usage_error badzone "fe80::1%nosuchif" "a zone that is no interface" -c 1 fe80::1%nosuchif
 expect_usage_error both "-6 excludes -4|-4 excludes -6" "-4 and -6 together" -4 -6 -c 1 "$SERVER"
+expect_usage_error json-both "--json-lines excludes --json|--json excludes --json-lines" \
+  "--json and --json-lines together" --json --json-lines -c 1 "$SERVER"
 expect_usage_error unknown "cannot resolve no-such-host.invalid" "an unknown host" \
   -c 1 no-such-host.invalid
 expect_usage_error noroute "no route to 192\.0\.2\.1: Network is unreachable" "no route" \
@@ -122,10 +175,10 @@ expect_grep "^pinger: .*CAP_NET_RAW.*ping_group_range" "$TEST_TMP/nosocket.err" 
 
 step "--help documents every option and what the byte count counts"
 "$PINGER" --help >"$TEST_TMP/help"
-for option in -c -i -W -w -s -d -p -t -Q -q -D --json -4 -6 --socket; do
+for option in -c -i -W -w -s -d -p -t -Q -q -D --json --json-lines -4 -6 --socket; do
   grep -qE -- "^ +${option}[, ]" "$TEST_TMP/help" || fail "--help lacks $option"
 done
-ok "--help lists -c -i -W -w -s -d -p -t -Q -q -D --json -4 -6 --socket"
+ok "--help lists -c -i -W -w -s -d -p -t -Q -q -D --json --json-lines -4 -6 --socket"
 expect_grep "identifier and sequence \(4 bytes\) plus the data" "$TEST_TMP/help" \
   "--help says what '21 bytes' counts"
 expect_grep "Exit status: 0 .* 1 .* 2 " "$TEST_TMP/help" "--help gives the exit statuses"

@@ -6,8 +6,10 @@
 # against flip_responder (wrong data, another address), and through the
 # server namespace as a router sending ICMPv6 errors: Destination
 # Unreachable (no route, prohibited, address unreachable), Time Exceeded
-# (-t 1) and Packet Too Big. Raw and datagram sockets alike. Every run is
-# bounded by -c/-W or -w; nothing leaves the two namespaces.
+# (-t 1) and Packet Too Big. Raw and datagram sockets alike, and
+# --json-lines's records for replies (with their hop limit) and errors,
+# read with jq. Every run is bounded by -c/-W or -w; nothing leaves the two
+# namespaces.
 # shellcheck disable=SC2119 # start_pong takes pong's options; none are needed here
 source "$(dirname "$0")/testlib.sh"
 
@@ -86,6 +88,20 @@ expect_grep "from $CLIENT6: pid=$id, icmp_type=echo, icmp_seq=2" "$PONG_LOG" \
   "pong saw the kernel-owned identifier $id"
 status=$(run_pinger auto -6 -c 1 "$NAME")
 expect_grep "over a dgram socket" "$TEST_TMP/auto" "auto prefers the datagram socket"
+
+for socket in raw dgram; do
+  step "$socket: --json-lines over IPv6: a record per reply with its hop limit, then the summary"
+  status=$(run_pinger "jl-$socket" --json-lines --socket "$socket" -6 -c 3 -i 0.2 -W 2 "$NAME")
+  expect_status 0 "$status" "$socket: exit 0"
+  jq -e -s --arg server "$SERVER6" --arg socket "$socket" 'length == 4
+      and ([.[0:3][] | .type == "reply" and .from == $server and .bytes == 21 and .ttl == 64
+        and .data == "hello from client" and .duplicate == false] | all)
+      and (.[0:3] | map(.sequence)) == [0, 1, 2]
+      and .[3].type == "summary" and .[3].address == $server and .[3].socket == $socket
+      and .[3].transmitted == 3 and .[3].received == 3' "$TEST_TMP/jl-$socket" >/dev/null ||
+    fail "$socket: --json-lines records: $(cat "$TEST_TMP/jl-$socket")"
+  ok "$socket: replies 0 1 2 from $SERVER6 with hop limit 64, then 3 of 3"
+done
 
 step "a link-local target with its %zone"
 link_local=$(ip -n "$NETNS_SERVER" -6 addr show dev eth0 scope link |
@@ -283,6 +299,20 @@ for socket in raw dgram; do
   expect_status 1 "$status" "$socket: exit 1"
   expect_grep "^From $SERVER6 icmp_seq=0 Packet Too Big: mtu 1280$" "$TEST_TMP/ptb-$socket" \
     "$socket: 'Packet Too Big: mtu 1280' for icmp_seq=0"
+done
+
+step "--json-lines: Packet Too Big is an error record with its mtu"
+for socket in raw dgram; do
+  target=$PREFIX:30::c
+  [ "$socket" = raw ] || target=$PREFIX:30::d
+  status=$(run_pinger "ptb-json-$socket" --json-lines --socket "$socket" -c 1 -W 2 -s 1300 "$target")
+  expect_status 1 "$status" "$socket: exit 1"
+  jq -e -s --arg server "$SERVER6" 'length == 2 and .[0].type == "error" and .[0].from == $server
+      and .[0].sequence == 0 and .[0].icmp_type == 2 and .[0].icmp_code == 0
+      and .[0].mtu == 1280 and .[0].message == "Packet Too Big: mtu 1280"
+      and .[1].type == "summary" and .[1].errors == 1' "$TEST_TMP/ptb-json-$socket" >/dev/null ||
+    fail "$socket: records: $(cat "$TEST_TMP/ptb-json-$socket")"
+  ok "$socket: {\"icmp_type\":2,...,\"mtu\":1280} for icmp_seq=0, then the summary"
 done
 
 step "local refusals before the first request: exit 2 and one sentence"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # pinger against pong, in two namespaces joined by a veth pair: the
 # article's reply lines, the iputils summary, both socket kinds, host names,
-# -q, -D, --json, payload options, TTL/TOS, -w and Ctrl-C. Every run is
-# bounded by -c/-W or -w.
+# -q, -D, --json, --json-lines (each line read with jq), payload options,
+# TTL/TOS, -w and Ctrl-C. Every run is bounded by -c/-W or -w.
 source "$(dirname "$0")/testlib.sh"
 
 netns_create "pg$$s" "pg$$c" 10.112.1
@@ -109,6 +109,7 @@ expect_status 0 "$status" "--json: exit 0"
 python3 - "$TEST_TMP/json" <<'EOF' || fail "--json output is not the expected JSON"
 import json, sys
 d = json.load(open(sys.argv[1]))
+assert d["type"] == "summary", d
 assert d["host"] == "10.112.1.3" and d["address"] == "10.112.1.3", d
 assert d["socket"] == "raw" and d["data_bytes"] == 17, d
 assert (d["transmitted"], d["received"], d["duplicates"], d["errors"]) == (3, 3, 0, 0), d
@@ -118,6 +119,86 @@ assert 0 < r["min"] <= r["avg"] <= r["max"] and r["mdev"] >= 0, r
 EOF
 ok "--json parses, with every figure right"
 expect_grep "$(reply_line 2)" "$TEST_TMP/json.err" "--json: reply lines went to stderr"
+
+step "--json-lines: a JSON object per reply as it arrives, then the summary (read by jq)"
+# json_line N FILTER WHAT: line N (1-based) of the last run's stdout, alone,
+# is JSON for which the jq FILTER is true.
+json_line() {
+  local line
+  line=$(sed -n "$1p" "$JSON_OUT")
+  jq -e "$2" >/dev/null 2>&1 <<<"$line" || {
+    cat "$JSON_OUT" >&2
+    fail "$3: line $1 is not what /$2/ wants: $line"
+  }
+  ok "$3"
+}
+status=$(run_pinger json-lines --json-lines -c 3 -i 0.2 icmp-server)
+JSON_OUT=$TEST_TMP/json-lines
+expect_status 0 "$status" "--json-lines: exit 0"
+[ "$(wc -l <"$JSON_OUT")" = 4 ] || fail "--json-lines: 4 lines, got: $(cat "$JSON_OUT")"
+ok "--json-lines: 4 lines on stdout, each one object"
+id=$(sed -n 4p "$JSON_OUT" | jq -e .identifier) || fail "the summary names the identifier"
+for seq in 0 1 2; do
+  json_line $((seq + 1)) "(keys_unsorted == [\"type\",\"from\",\"bytes\",\"identifier\",
+      \"sequence\",\"ttl\",\"time_us\",\"data\",\"duplicate\",\"bad_checksum\",
+      \"different_address\",\"wrong_data\"]) and .type == \"reply\" and .sequence == $seq
+    and .from == \"$SERVER\" and .bytes == 21 and .identifier == $id and .ttl == 64
+    and .time_us > 0 and .data == \"hello from client\" and .duplicate == false
+    and .bad_checksum == false and .different_address == false and .wrong_data == null" \
+    "--json-lines: line $((seq + 1)) is the reply to icmp_seq=$seq, TTL 64"
+done
+json_line 4 '.type == "summary" and .host == "icmp-server" and .address == "10.112.1.3"
+    and .socket == "raw" and .transmitted == 3 and .received == 3 and .duplicates == 0
+    and .errors == 0 and .packet_loss_percent == 0 and .rtt_ms.min > 0' \
+  "--json-lines: the last line is the summary, 3 transmitted, 3 received"
+expect_no_grep "bytes from|^PING|statistics" "$JSON_OUT" "--json-lines: nothing else on stdout"
+expect_grep "$(reply_line 2)" "$TEST_TMP/json-lines.err" \
+  "--json-lines: the header and reply lines went to stderr"
+# The rtt in the record is the one the line shows.
+t1=$(sed -n 2p "$JSON_OUT" | jq .time_us)
+expect_grep "icmp_seq=1, data=hello from client, time:${t1}μs$" "$TEST_TMP/json-lines.err" \
+  "--json-lines: time_us is the reply line's time"
+
+step "--json-lines -q: the records all the same, no lines for people"
+status=$(run_pinger json-quiet --json-lines -q -c 2 -i 0.2 "$SERVER")
+JSON_OUT=$TEST_TMP/json-quiet
+expect_status 0 "$status" "--json-lines -q: exit 0"
+json_line 2 '.type == "reply" and .sequence == 1' "--json-lines -q: the reply records"
+json_line 3 '.type == "summary" and .received == 2' "--json-lines -q: then the summary"
+[ ! -s "$TEST_TMP/json-quiet.err" ] || fail "-q: nothing on stderr: $(cat "$TEST_TMP/json-quiet.err")"
+ok "--json-lines -q: nothing on stderr"
+
+step "--json-lines: payload text is escaped, bytes that are not text come as hex, never a crash"
+status=$(run_pinger json-quote --json-lines -c 1 -d 'say "hi" \o/' "$SERVER")
+JSON_OUT=$TEST_TMP/json-quote
+expect_status 0 "$status" "quotes and a backslash in -d: exit 0"
+json_line 1 '.data == "say \"hi\" \\o/" and .bytes == 16 and .wrong_data == null' \
+  "quotes and a backslash come back as the same text"
+status=$(run_pinger json-ff --json-lines -c 1 -d $'\xff\x01"' "$SERVER")
+JSON_OUT=$TEST_TMP/json-ff
+expect_status 0 "$status" "bytes 0xff 0x01 in -d: exit 0"
+json_line 1 '.data == "hex:ff0122" and .bytes == 7' "bytes 0xff 0x01 come as hex:ff0122"
+json_line 2 '.type == "summary" and .received == 1' "and the summary follows"
+
+step "--json-lines over a datagram socket: the TTL comes from the kernel there too"
+netns_in_client sysctl -qw net.ipv4.ping_group_range="0 2147483647"
+status=$(run_pinger json-dgram --json-lines --socket dgram -c 2 -i 0.2 "$SERVER")
+JSON_OUT=$TEST_TMP/json-dgram
+expect_status 0 "$status" "dgram: exit 0"
+json_line 2 '.type == "reply" and .sequence == 1 and .ttl == 64' "dgram: ttl 64"
+json_line 3 '.type == "summary" and .socket == "dgram" and .received == 2' "dgram: summary"
+netns_in_client sysctl -qw net.ipv4.ping_group_range="1 0"
+status=$(run_pinger json-ttl --json-lines -c 1 -t 9 "$SERVER")
+JSON_OUT=$TEST_TMP/json-ttl
+json_line 1 '.ttl == 64' "-t 9 sets the requests' TTL, not the one the reply is read with"
+
+step "a host name that is not UTF-8 (a hosts file may hold any byte): U+FFFD, valid JSON"
+printf '%s ic\xffmp\n' "$SERVER" >>"$NETNS_ETC/hosts"
+status=$(run_pinger json-latin1 --json-lines -c 1 $'ic\xffmp')
+JSON_OUT=$TEST_TMP/json-latin1
+expect_status 0 "$status" "a name with byte 0xff: exit 0"
+json_line 2 '.type == "summary" and .host == "ic\ufffdmp" and .received == 1' \
+  "the summary's host has U+FFFD for the byte"
 
 step "payload options: -d text, -s size, -p pattern"
 status=$(run_pinger text -c 1 -d "ping pong" "$SERVER")

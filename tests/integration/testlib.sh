@@ -1,25 +1,67 @@
 # shellcheck shell=bash
-# Shared by the integration tests: the namespace helpers plus a few
-# assertions that say what they expected and what they saw.
+# The one shell library of the integration tests (tests/integration/*.sh):
+# step, ok and fail, the expect_* assertions that say what they expected and
+# what they saw, the namespace helpers and stop_pid of scripts/lib/netns.sh,
+# and pong's start and stop in the server namespace.
+#
+# A test sources it first thing; it sets `set -euo pipefail`, makes
+# $TEST_TMP and installs an EXIT trap (netns_cleanup) that removes the
+# namespaces, processes and $TEST_TMP however the test ends. A test with an
+# EXIT trap of its own calls netns_cleanup from it.
+#
+# Hooks, for what one test needs beyond this:
+#   TESTLIB_ON_FAIL  an array of function names that fail runs, in order,
+#                    before it exits: e.g. one that prints the output file
+#                    the failed check read.
+#   TESTLIB_CLOCK=1  (set before sourcing) step titles carry the seconds
+#                    since the test started: for the slow tests.
+# and what fail leaves for an EXIT trap to report:
+#   TESTLIB_STEP     the title of the current step
+#   TESTLIB_FAILURE  "STEP: MESSAGE" of the failed check, empty until then
 set -euo pipefail
 
 TESTLIB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-# shellcheck source=../../scripts/lib/netns.sh
+# shellcheck source=scripts/lib/netns.sh
 source "$TESTLIB_ROOT/scripts/lib/netns.sh"
 
 PONG_BIN=${PONG_BIN:-$TESTLIB_ROOT/build/bin}
 TEST_TMP=$(mktemp -d)
 _testlib_remove_tmp() { rm -rf "$TEST_TMP"; }
 NETNS_CLEANUP_HOOKS+=(_testlib_remove_tmp)
+# netns_create installs the same traps again; a test that makes no
+# namespace still has its $TEST_TMP removed.
+trap netns_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 CHECKS=0
-step() { printf '\n== %s\n' "$*"; }
+TESTLIB_CLOCK=${TESTLIB_CLOCK:-0}
+TESTLIB_STEP=""
+TESTLIB_FAILURE=""
+TESTLIB_ON_FAIL=()
+# step TITLE: starts a group of checks.
+step() {
+  TESTLIB_STEP="$*"
+  if [ "$TESTLIB_CLOCK" = 1 ]; then
+    printf '\n== [%ss] %s\n' "$SECONDS" "$*"
+  else
+    printf '\n== %s\n' "$*"
+  fi
+}
+# ok [WHAT]: counts a passed check and, given WHAT, says so.
 ok() {
   CHECKS=$((CHECKS + 1))
-  printf '  ok: %s\n' "$*"
+  [ $# -eq 0 ] || printf '  ok: %s\n' "$*"
 }
+# fail WHAT: says what failed, runs the TESTLIB_ON_FAIL hooks, exits 1.
 fail() {
+  # shellcheck disable=SC2034 # for the test's own EXIT trap to report
+  TESTLIB_FAILURE="${TESTLIB_STEP:+$TESTLIB_STEP: }$*"
   printf '  FAIL: %s\n' "$*" >&2
+  # Each hook runs once, even if it fails in turn.
+  local hooks=("${TESTLIB_ON_FAIL[@]}") hook
+  TESTLIB_ON_FAIL=()
+  for hook in "${hooks[@]}"; do "$hook" || true; done
   exit 1
 }
 # expect_grep PATTERN FILE WHAT
