@@ -18,7 +18,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       g++ cmake make pkg-config \
       libcap-dev libseccomp-dev libspdlog-dev libfmt-dev libcli11-dev libgtest-dev \
-      nlohmann-json3-dev prometheus-cpp-dev libsystemd-dev \
+      nlohmann-json3-dev prometheus-cpp-dev libsystemd-dev libpcap-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
@@ -43,7 +43,7 @@ ARG DEBIAN_FRONTEND=noninteractive
 # (--metrics-listen); the ldd check below fails the build if one is missing.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libspdlog1.10 libfmt9 libcap2 libseccomp2 libsystemd0 \
+      libspdlog1.10 libfmt9 libcap2 libseccomp2 libsystemd0 libpcap0.8 \
       libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libcivetweb1 \
       iputils-ping tcpdump \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/log/apt /var/log/dpkg.log

@@ -1,11 +1,13 @@
 // pinger: sends ICMP Echo Requests and reports each reply the way the
 // article's client did, then sums up like iputils ping. This file only
 // turns options into parts and wires them together.
+#include <langinfo.h>
 #include <net/if.h>
 #include <unistd.h>
 
 #include <array>
 #include <chrono>
+#include <clocale>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -67,6 +69,7 @@ struct CommandLine {
   bool timestamps = false;
   bool json = false;
   bool json_lines = false;
+  bool histogram = false;
   bool ipv4 = false;
   bool ipv6 = false;
   std::string socket_choice = "auto";
@@ -86,7 +89,9 @@ constexpr const char* kDescription =
     "HOST is a name, an IPv4 address or an IPv6 address (fe80::1%eth0 for a link-local one); a "
     "name with addresses of both families is pinged over IPv4, as iputils does, unless -6 is "
     "given.\n"
-    "Without -c it pings until Ctrl-C. The run ends with an iputils-style summary.\n"
+    "Without -c it pings until Ctrl-C. The run ends with an iputils-style summary and a line "
+    "of RTT percentiles, 'rtt p50/p90/p99 = a/b/c ms' (nearest rank, read from log buckets: "
+    "within 1%, exact for one RTT or equal ones; duplicates count, as in the rtt line).\n"
     "Exit status: 0 when a reply came (with -w and -c: when COUNT replies came), 1 when none "
     "did, 2 on an error (bad option, unknown host, no socket).\n"
     "Example: pinger -c 4 icmp-server";
@@ -138,8 +143,10 @@ void add_options(CLI::App& app, CommandLine& cl) {
       "--json", cl.json,
       "Print the summary as one JSON object on stdout (type \"summary\", host, address, "
       "socket, identifier, data_bytes, transmitted, received, duplicates, corrupted, errors, "
-      "packet_loss_percent, time_ms, rtt_ms{min,avg,max,mdev} or null); the header, reply and "
-      "error lines then go to stderr");
+      "packet_loss_percent, time_ms, rtt_ms{min,avg,max,mdev} or null, "
+      "rtt_percentiles_ms{p50,p90,p99} or null, and rtt_histogram[{from_ms,to_ms,count}], "
+      "the buckets of --histogram); the header, reply and error lines then go to "
+      "stderr");
   app.add_flag("--json-lines", cl.json_lines,
                "Like --json, but first one JSON object per line on stdout as each reply or error "
                "arrives: type \"reply\" (from, bytes, identifier, sequence, ttl (IPv6: hop "
@@ -148,6 +155,13 @@ void add_options(CLI::App& app, CommandLine& cl) {
                "ICMP error also from, identifier, icmp_type, icmp_code, mtu or pointer). The "
                "last line is --json's summary. Not with --json")
       ->excludes(json);
+  app.add_flag("--histogram", cl.histogram,
+               "End the summary with a histogram of the RTTs in 1-2-5 buckets (1-2 ms, 2-5 ms, "
+               "5-10 ms, ...; empty ones at either end left out): a line per bucket with its "
+               "count and a bar, at most 80 columns wide. Bars of Unicode blocks when stdout is a "
+               "terminal with a UTF-8 locale, of '#' otherwise. --json and --json-lines always "
+               "carry the buckets in the summary object instead, as rtt_histogram (to_ms null for "
+               "the last, open one)");
   auto* v4 = app.add_flag("-4", cl.ipv4, "Use IPv4 only: resolve HOST to an IPv4 address");
   app.add_flag("-6", cl.ipv6, "Use IPv6 only: resolve HOST to an IPv6 address (AAAA)")
       ->excludes(v4);
@@ -196,6 +210,18 @@ std::expected<pong::client::PingSocket, std::string> open_socket(const CommandLi
     if (auto r = pong::client::set_tos(*socket, *cl.tos); !r) return std::unexpected(r.error());
   }
   return socket;
+}
+
+// --histogram draws with Unicode blocks on a terminal: stdout is a tty and
+// the codeset of the environment's LC_CTYPE (LC_ALL, LC_CTYPE, LANG) is
+// UTF-8. A file, a pipe or LANG=C gets ASCII.
+bool stdout_shows_unicode() {
+  if (::isatty(STDOUT_FILENO) != 1) return false;
+  if (std::setlocale(LC_CTYPE, "") == nullptr) return false;  // unknown locale: still "C"
+  const bool utf8 = std::string_view(::nl_langinfo(CODESET)) == "UTF-8";
+  // Back to the C locale: nothing else in pinger is to depend on it.
+  std::setlocale(LC_CTYPE, "C");
+  return utf8;
 }
 
 }  // namespace
@@ -247,6 +273,10 @@ int main(int argc, char** argv) {
   options.json = cl.json_lines ? pong::client::JsonOutput::kLines
                  : cl.json     ? pong::client::JsonOutput::kSummary
                                : pong::client::JsonOutput::kNone;
+  if (cl.histogram) {
+    options.histogram = stdout_shows_unicode() ? pong::client::HistogramStyle::kUnicode
+                                               : pong::client::HistogramStyle::kAscii;
+  }
 
   pong::client::Pinger pinger(std::move(*socket), std::move(options));
   return pinger.run(signal_fd->get());

@@ -23,13 +23,9 @@ PingStatistics::ReplyKind PingStatistics::record_reply(std::uint16_t sequence,
   // A clock cannot run backwards, but a caller could pass garbage: an RTT
   // below zero is taken as zero rather than poisoning the figures.
   rtt = std::max(rtt, std::chrono::nanoseconds{0});
-  if (timed_ == 0) {
-    rtt_min_ = rtt;
-    rtt_max_ = rtt;
-  } else {
-    rtt_min_ = std::min(rtt_min_, rtt);
-    rtt_max_ = std::max(rtt_max_, rtt);
-  }
+  // iputils times duplicates too: the percentiles count the same replies
+  // as min/avg/max/mdev, so the two summary lines describe one set.
+  rtt_histogram_.record(rtt);
   ++timed_;
   const double x = static_cast<double>(rtt.count());
   const double delta = x - rtt_mean_ns_;
@@ -53,7 +49,14 @@ std::optional<RttSummary> PingStatistics::rtt() const {
   const auto to_ns = [](double v) {
     return std::chrono::nanoseconds{static_cast<std::int64_t>(std::llround(v))};
   };
-  return RttSummary{rtt_min_, to_ns(rtt_mean_ns_), rtt_max_, to_ns(std::sqrt(variance))};
+  return RttSummary{rtt_histogram_.min(), to_ns(rtt_mean_ns_), rtt_histogram_.max(),
+                    to_ns(std::sqrt(variance))};
+}
+
+std::optional<RttPercentiles> PingStatistics::rtt_percentiles() const {
+  if (timed_ == 0) return std::nullopt;
+  return RttPercentiles{rtt_histogram_.nearest_rank(500), rtt_histogram_.nearest_rank(900),
+                        rtt_histogram_.nearest_rank(990)};
 }
 
 }  // namespace pong::client

@@ -1,7 +1,7 @@
 // What a ping run counted, as a value: requests sent, replies, duplicates,
 // corrupted replies and ICMP errors, the duplicate bitmap and the round-trip
-// times. Pure: no clock, socket or output; the caller hands in the RTTs it
-// measured.
+// times, with their percentiles and histogram (RttHistogram). Pure: no
+// clock, socket or output; the caller hands in the RTTs it measured.
 #pragma once
 
 #include <array>
@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+
+#include "rtt_histogram.hpp"
 
 namespace pong::client {
 
@@ -19,6 +21,14 @@ struct RttSummary {
   std::chrono::nanoseconds avg{};
   std::chrono::nanoseconds max{};
   std::chrono::nanoseconds mdev{};
+};
+
+// The median, p90 and p99 by nearest rank (RttHistogram::nearest_rank:
+// within 1% of the exact sample, exact for one RTT or equal ones).
+struct RttPercentiles {
+  std::chrono::nanoseconds p50{};
+  std::chrono::nanoseconds p90{};
+  std::chrono::nanoseconds p99{};
 };
 
 class PingStatistics {
@@ -46,7 +56,8 @@ class PingStatistics {
   // A reply with a good checksum to a request that was sent. The first
   // one for a sequence number counts as received; later ones are
   // duplicates. As in iputils, every one of them contributes its RTT (the
-  // average is over replies and duplicates alike).
+  // average is over replies and duplicates alike, and so are the min, max,
+  // mdev, percentiles and histogram: one population for every figure).
   ReplyKind record_reply(std::uint16_t sequence, std::chrono::nanoseconds rtt);
   // A reply whose ICMP checksum failed: counted apart ("+N corrupted"),
   // never received, never timed.
@@ -67,6 +78,9 @@ class PingStatistics {
 
   // Empty until a reply was timed.
   std::optional<RttSummary> rtt() const;
+  std::optional<RttPercentiles> rtt_percentiles() const;
+  // Every RTT timed, in buckets: the same population as rtt().
+  const RttHistogram& rtt_histogram() const { return rtt_histogram_; }
 
  private:
   std::uint64_t transmitted_ = 0;
@@ -80,8 +94,9 @@ class PingStatistics {
   std::uint64_t timed_ = 0;
   double rtt_mean_ns_ = 0;
   double rtt_m2_ns2_ = 0;
-  std::chrono::nanoseconds rtt_min_{};
-  std::chrono::nanoseconds rtt_max_{};
+  // The min and max, the percentiles and the histogram: a fixed array,
+  // whatever the run's length.
+  RttHistogram rtt_histogram_;
 
   std::array<std::uint64_t, kSequenceSpace / 64> replied_{};
 };

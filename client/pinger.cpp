@@ -278,9 +278,15 @@ void Pinger::print_header() {
 void Pinger::print_summary(std::chrono::nanoseconds elapsed) {
   line_.clear();
   if (options_.json != JsonOutput::kNone) {
-    format_json_summary(line_, describe(), stats_, elapsed);
+    // A program reads the buckets whether or not a person asked to see
+    // them drawn.
+    format_json_summary(line_, describe(), stats_, elapsed, true);
   } else {
     format_summary(line_, options_.host, stats_, elapsed);
+    if (options_.histogram != HistogramStyle::kNone) {
+      format_histogram(line_, stats_.rtt_histogram(),
+                       options_.histogram == HistogramStyle::kUnicode);
+    }
   }
   write_line(stdout);
 }

@@ -33,6 +33,13 @@ enum class JsonOutput : std::uint8_t {
   kLines,    // --json-lines: a reply or error record as each arrives, then the summary
 };
 
+// --histogram, and how its bars are drawn (format_histogram).
+enum class HistogramStyle : std::uint8_t {
+  kNone,
+  kAscii,    // '#' bars: stdout is a file, a pipe, or not UTF-8
+  kUnicode,  // block characters: stdout is a terminal with a UTF-8 locale
+};
+
 struct PingerOptions {
   std::string host;  // as the user gave it, for the summary
   // The address, with its scope for a link-local IPv6 target; the socket
@@ -53,6 +60,8 @@ struct PingerOptions {
   bool timestamps = false;  // "[seconds.micro] " before each line
   // -q silences the lines meant for people, never the JSON asked for.
   JsonOutput json = JsonOutput::kNone;
+  // After the summary; with JSON output, in the summary object instead.
+  HistogramStyle histogram = HistogramStyle::kNone;
 };
 
 class Pinger {

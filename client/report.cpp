@@ -1,7 +1,12 @@
 #include "report.hpp"
 
+#include <algorithm>
+#include <array>
 #include <charconv>
+#include <cmath>
+#include <initializer_list>
 #include <iterator>
+#include <span>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +43,19 @@ std::int64_t elapsed_ms(nanoseconds elapsed) {
 void format_target(fmt::memory_buffer& out, const RunDescription& run) {
   fmt::format_to(std::back_inserter(out), "{}", run.address);
   if (!run.zone.empty()) fmt::format_to(std::back_inserter(out), "%{}", run.zone);
+}
+
+// "rtt NAMES = a/b/c ms", each figure as format_ms writes it.
+void format_rtt_line(fmt::memory_buffer& out, std::string_view names,
+                     std::initializer_list<nanoseconds> figures) {
+  fmt::format_to(std::back_inserter(out), "rtt {} = ", names);
+  std::string_view separator;
+  for (const nanoseconds figure : figures) {
+    out.append(separator);
+    format_ms(out, figure);
+    separator = "/";
+  }
+  out.append(std::string_view(" ms\n"));
 }
 
 // The RTT a reply line and a reply record give: whole microseconds, cut.
@@ -81,6 +99,18 @@ double json_ms(nanoseconds value) {
   return static_cast<double>(duration_cast<microseconds>(value).count()) / 1000.0;
 }
 
+// The buckets format_histogram shows, as [{"from_ms","to_ms","count"}];
+// the open last bucket's to_ms is null.
+Json json_histogram(const RttHistogram& histogram) {
+  Json buckets = Json::array();
+  for (const RttBucket& bucket : RttDecadeBuckets(histogram).shown()) {
+    Json entry{{"from_ms", json_ms(bucket.from)}, {"to_ms", nullptr}, {"count", bucket.count}};
+    if (!bucket.is_open_ended()) entry["to_ms"] = json_ms(bucket.to);
+    buckets.push_back(std::move(entry));
+  }
+  return buckets;
+}
+
 // The loss the text summary prints ("33.3333", six significant digits as
 // iputils' "%g"), as a number: the text and the JSON never disagree.
 double json_loss_percent(double percent) {
@@ -89,6 +119,62 @@ double json_loss_percent(double percent) {
   double value = 0;
   std::from_chars(text.data(), text.data() + text.size(), value);
   return value;
+}
+
+// How many columns a histogram's bucket bound takes: "500 μs", "1000 s".
+constexpr std::size_t kBoundColumns = 6;
+
+// Code points in UTF-8 text: every byte but the continuation bytes
+// 10xxxxxx (RFC 3629 3).
+std::size_t code_points(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  }));
+}
+
+// A histogram bucket's bound as the reply lines and the summary give
+// times: "μs" below a millisecond, "ms" below a second, "s" above ("us" in
+// ASCII); "∞" ("inf") for the open end of the last bucket. 1-2-5 bounds are
+// whole numbers in their unit. Right-aligned in kBoundColumns.
+void format_bound(fmt::memory_buffer& out, nanoseconds bound, bool unicode) {
+  fmt::memory_buffer text;
+  auto it = std::back_inserter(text);
+  if (bound == nanoseconds::max()) {
+    fmt::format_to(it, "{}", unicode ? "∞" : "inf");
+  } else if (bound < std::chrono::milliseconds{1}) {
+    fmt::format_to(it, "{} {}", duration_cast<microseconds>(bound).count(), unicode ? "μs" : "us");
+  } else if (bound < std::chrono::seconds{1}) {
+    fmt::format_to(it, "{} ms", duration_cast<milliseconds>(bound).count());
+  } else {
+    fmt::format_to(it, "{} s", duration_cast<std::chrono::seconds>(bound).count());
+  }
+  const std::string_view shown(text.data(), text.size());
+  for (std::size_t pad = code_points(shown); pad < kBoundColumns; ++pad) out.push_back(' ');
+  out.append(shown);
+}
+
+// A bar's length in eighths of a cell (unicode) or in cells (ASCII), for
+// `count` against the largest count, which fills `cells`. Rounded to the
+// nearest, but a count above zero gets at least one, so that one RTT
+// among a million still shows.
+std::uint64_t bar_length(std::uint64_t count, std::uint64_t largest, std::size_t cells,
+                         bool unicode) {
+  if (count == 0) return 0;
+  const double full = static_cast<double>(cells * (unicode ? 8 : 1));
+  const double share = static_cast<double>(count) / static_cast<double>(largest);
+  return std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::llround(share * full)));
+}
+
+// Full blocks, then the block of the remaining eighths; or '#' per cell.
+void format_bar(fmt::memory_buffer& out, std::uint64_t length, bool unicode) {
+  if (!unicode) {
+    for (std::uint64_t i = 0; i < length; ++i) out.push_back('#');
+    return;
+  }
+  // U+258F to U+2589: one eighth to seven eighths, left-aligned.
+  static constexpr std::array<std::string_view, 8> kEighths{"", "▏", "▎", "▍", "▌", "▋", "▊", "▉"};
+  for (std::uint64_t i = 0; i < length / 8; ++i) out.append(std::string_view("█"));
+  out.append(kEighths[length % 8]);
 }
 
 std::string to_string(const fmt::memory_buffer& buffer) {
@@ -171,20 +257,40 @@ void format_summary(fmt::memory_buffer& out, std::string_view host, const PingSt
   }
   fmt::format_to(it, "\n");
   if (const auto rtt = stats.rtt()) {
-    fmt::format_to(it, "rtt min/avg/max/mdev = ");
-    format_ms(out, rtt->min);
-    fmt::format_to(it, "/");
-    format_ms(out, rtt->avg);
-    fmt::format_to(it, "/");
-    format_ms(out, rtt->max);
-    fmt::format_to(it, "/");
-    format_ms(out, rtt->mdev);
-    fmt::format_to(it, " ms\n");
+    format_rtt_line(out, "min/avg/max/mdev", {rtt->min, rtt->avg, rtt->max, rtt->mdev});
+  }
+  if (const auto percentiles = stats.rtt_percentiles()) {
+    format_rtt_line(out, "p50/p90/p99", {percentiles->p50, percentiles->p90, percentiles->p99});
+  }
+}
+
+void format_histogram(fmt::memory_buffer& out, const RttHistogram& histogram, bool unicode) {
+  const RttDecadeBuckets decades(histogram);
+  const std::span<const RttBucket> buckets = decades.shown();
+  if (buckets.empty()) return;
+  std::uint64_t largest = 0;
+  for (const RttBucket& bucket : buckets) largest = std::max(largest, bucket.count);
+  const std::size_t count_width = fmt::formatted_size("{}", largest);
+  // "  FROM - TO  COUNT BAR": the bar gets whatever the rest leaves.
+  const std::size_t bar_cells =
+      kHistogramColumns - (2 + kBoundColumns + 3 + kBoundColumns + 2 + count_width + 1);
+  fmt::format_to(std::back_inserter(out), "rtt histogram ({} replies):\n", histogram.count());
+  for (const RttBucket& bucket : buckets) {
+    out.append(std::string_view("  "));
+    format_bound(out, bucket.from, unicode);
+    out.append(std::string_view(" - "));
+    format_bound(out, bucket.to, unicode);
+    fmt::format_to(std::back_inserter(out), "  {:>{}}", bucket.count, count_width);
+    if (bucket.count != 0) {
+      out.push_back(' ');
+      format_bar(out, bar_length(bucket.count, largest, bar_cells, unicode), unicode);
+    }
+    out.push_back('\n');
   }
 }
 
 void format_json_summary(fmt::memory_buffer& out, const RunDescription& run,
-                         const PingStatistics& stats, nanoseconds elapsed) {
+                         const PingStatistics& stats, nanoseconds elapsed, bool with_histogram) {
   fmt::memory_buffer target;
   format_target(target, run);
   Json record{{"type", "summary"},
@@ -200,13 +306,20 @@ void format_json_summary(fmt::memory_buffer& out, const RunDescription& run,
               {"errors", stats.errors()},
               {"packet_loss_percent", json_loss_percent(stats.loss_percent())},
               {"time_ms", elapsed_ms(elapsed)},
-              {"rtt_ms", nullptr}};
+              {"rtt_ms", nullptr},
+              {"rtt_percentiles_ms", nullptr}};
   if (const auto rtt = stats.rtt()) {
     record["rtt_ms"] = Json{{"min", json_ms(rtt->min)},
                             {"avg", json_ms(rtt->avg)},
                             {"max", json_ms(rtt->max)},
                             {"mdev", json_ms(rtt->mdev)}};
   }
+  if (const auto percentiles = stats.rtt_percentiles()) {
+    record["rtt_percentiles_ms"] = Json{{"p50", json_ms(percentiles->p50)},
+                                        {"p90", json_ms(percentiles->p90)},
+                                        {"p99", json_ms(percentiles->p99)}};
+  }
+  if (with_histogram) record["rtt_histogram"] = json_histogram(stats.rtt_histogram());
   append_json(out, record);
 }
 

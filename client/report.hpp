@@ -1,6 +1,7 @@
 // What pinger prints: a line per reply in the article's form, a line per
-// ICMP error, the iputils summary, and the same as JSON records for
-// scripts (--json, --json-lines). Each function formats into a
+// ICMP error, the iputils summary with the RTT percentiles, the RTT
+// histogram (--histogram), and the same as JSON records for scripts
+// (--json, --json-lines). Each function formats into a
 // caller-owned buffer and reads no clock; the shell writes the buffer out.
 #pragma once
 
@@ -15,6 +16,7 @@
 #include "icmp_family.hpp"
 #include "ping_statistics.hpp"
 #include "reply_match.hpp"
+#include "rtt_histogram.hpp"
 #include "wire/address.hpp"
 
 namespace pong::client {
@@ -65,18 +67,50 @@ void format_icmp_error(fmt::memory_buffer& out, const ReplyMatch& error);
 // "Parameter Problem"; the wire name for any other type.
 std::string_view icmp_error_title(IcmpType type);
 
-// The iputils summary, with the empty line iputils puts before it:
+// The iputils summary, with the empty line iputils puts before it, and
+// the percentiles after it:
 //
 //   --- HOST ping statistics ---
 //   N packets transmitted, M received, +D duplicates, +C corrupted, +E errors,
 //   X% packet loss, time Tms
 //   rtt min/avg/max/mdev = a/b/c/d ms
+//   rtt p50/p90/p99 = e/f/g ms
 //
 // (the second line is one line). "+D duplicates", "+C corrupted" and
-// "+E errors" appear only when not zero, the rtt line only when a reply
+// "+E errors" appear only when not zero, the rtt lines only when a reply
 // was timed, loss and time only when something was sent: all as iputils.
+// The percentiles (PingStatistics::rtt_percentiles) are in the rtt line's
+// units and number format.
 void format_summary(fmt::memory_buffer& out, std::string_view host, const PingStatistics& stats,
                     std::chrono::nanoseconds elapsed);
+
+// The widest line format_histogram writes, in columns (code points).
+inline constexpr std::size_t kHistogramColumns = 80;
+
+// --histogram: the RTTs in 1-2-5 buckets (RttDecadeBuckets: from the first
+// bucket with an RTT to the last, empty ones between them kept), a line
+// each with the bucket's range, its count and a bar scaled to the largest
+// count; no line is wider than kHistogramColumns, whatever the counts:
+//
+//   rtt histogram (1000 replies):
+//     100 us - 200 us  980 #########################################################
+//     200 us - 500 us    0
+//     500 us -   1 ms    0
+//       1 ms -   2 ms    0
+//       2 ms -   5 ms    0
+//       5 ms -  10 ms    0
+//      10 ms -  20 ms    0
+//      20 ms -  50 ms    0
+//      50 ms - 100 ms   20 #
+//
+// That is the ASCII form, all of it ASCII: bars of '#', "us", and "inf"
+// for the open end of the last bucket (1000 s and above). With `unicode`
+// (stdout a terminal with a UTF-8 locale) the bars are block characters
+// with eighths of a cell (▏▎▍▌▋▊▉█: the 20 above is "█▏"), microseconds
+// are "μs" as in the reply lines, and the open end is "∞". A bucket with
+// any RTT gets at least an eighth (a '#'). Nothing when no reply was
+// timed.
+void format_histogram(fmt::memory_buffer& out, const RttHistogram& histogram, bool unicode);
 
 // JSON records (RFC 8259), made by nlohmann::json: each call appends one
 // compact object and a newline, its keys always in the order shown, its
@@ -86,15 +120,21 @@ void format_summary(fmt::memory_buffer& out, std::string_view host, const PingSt
 // them, as text when all printable ASCII and as "hex:..." otherwise.
 
 // The summary's figures, with the address as in the header line and the
-// RTTs in milliseconds to the microsecond; rtt_ms is null until a reply
-// was timed:
+// RTTs in milliseconds to the microsecond; rtt_ms and rtt_percentiles_ms
+// are null until a reply was timed:
 //   {"type":"summary","host":"icmp-server","address":"172.22.0.3",
 //    "socket":"raw","identifier":921,"data_bytes":17,"transmitted":3,
 //    "received":3,"duplicates":0,"corrupted":0,"errors":0,
 //    "packet_loss_percent":0.0,"time_ms":2002,
-//    "rtt_ms":{"min":0.137,"avg":0.189,"max":0.27,"mdev":0.057}}
+//    "rtt_ms":{"min":0.137,"avg":0.189,"max":0.27,"mdev":0.057},
+//    "rtt_percentiles_ms":{"p50":0.16,"p90":0.27,"p99":0.27}}
+// With `with_histogram` (--histogram), last, the buckets format_histogram
+// shows, [] when no reply was timed; to_ms is null for the open last one
+// (1000 s and above):
+//    "rtt_histogram":[{"from_ms":0.1,"to_ms":0.2,"count":3}]
 void format_json_summary(fmt::memory_buffer& out, const RunDescription& run,
-                         const PingStatistics& stats, std::chrono::nanoseconds elapsed);
+                         const PingStatistics& stats, std::chrono::nanoseconds elapsed,
+                         bool with_histogram = false);
 
 // An echo reply, as format_reply's line says it (verdict kReply,
 // kWrongData, kDuplicate or kBadChecksum); `ttl` is the IPv4 TTL or IPv6

@@ -2,6 +2,7 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <ctime>
@@ -502,6 +503,88 @@ std::expected<DecodedPacket, LabError> decode_ipv6(LinkLayer link,
   return p;
 }
 
+// ---- a capture cut short by its snap length ------------------------------
+
+// How many bytes of its header an IP packet needs before anything in it
+// can be read: IPv4's IHL x 4 (at least 20), IPv6's 40.
+std::size_t needed_header_bytes(wire::IpFamily family, std::span<const std::uint8_t> ip_bytes) {
+  if (family == wire::IpFamily::kIpv6) return wire::kIpv6HeaderLength;
+  if (ip_bytes.empty()) return wire::kIpv4MinHeaderLength;
+  return std::max<std::size_t>(wire::kIpv4MinHeaderLength, std::size_t{ip_bytes[0] & 0x0Fu} * 4);
+}
+
+// Takes back from a decode of the padded packet every ICMP field that the
+// padding, not the capture, supplied, and reads the data's notes again
+// from the bytes that were kept. `kept` bytes of the ICMP message were
+// captured.
+void forget_padding(IcmpMessage& m, std::size_t kept) {
+  // RFC 1071: the checksum covers the whole message, so it cannot be
+  // checked when part of it is missing.
+  m.checksum.reset();
+  m.checksum_steps.reset();
+  m.data.resize(kept - wire::kIcmpHeaderLength);
+  if (m.data.size() < 12) m.timestamps.reset();
+  if (m.data.size() < 4) m.address_mask.reset();
+  if (m.quoted) m.quoted = read_quoted(m.type.family(), m.data);
+  m.notes.clear();
+  if (m.type.is_echo_request() || m.type.is_echo_reply()) note_ping_payload(m.data, m.notes);
+}
+
+// The length the IP header gives its packet: IPv4's total length, or
+// IPv6's 40 + payload length (RFC 791 3.1, RFC 8200 3). At most 65,575
+// bytes, whatever a capture file says the frame had on the wire.
+// Precondition: the header's first 8 bytes are there.
+std::size_t declared_length(wire::IpFamily family, std::span<const std::uint8_t> ip_bytes) {
+  if (family == wire::IpFamily::kIpv4) return be16_at(ip_bytes, ip_field::kTotalLength);
+  return wire::kIpv6HeaderLength + be16_at(ip_bytes, wire::ipv6_field::kPayloadLength);
+}
+
+// The packet is decoded as if the bytes its header declares beyond the
+// captured ones were zeros, then everything that read them is taken back,
+// and a note says what could still be checked. How many bytes the record
+// says were cut only tells that a cut happened: the header says how many
+// the packet had.
+std::expected<DecodedPacket, LabError> decode_cut(LinkLayer link,
+                                                  std::span<const std::uint8_t> ip_bytes) {
+  const wire::IpFamily family = link.family;
+  const std::size_t header = needed_header_bytes(family, ip_bytes);
+  if (ip_bytes.size() < header) {
+    return std::unexpected(LabError(
+        LabErrorKind::kTruncatedIpHeader,
+        fmt::format("the capture's snap length kept {} bytes of the {}-byte {} header: nothing "
+                    "can be decoded",
+                    ip_bytes.size(), header, family == wire::IpFamily::kIpv4 ? "IPv4" : "IPv6")));
+  }
+  std::vector<std::uint8_t> padded(ip_bytes.begin(), ip_bytes.end());
+  padded.resize(std::max(ip_bytes.size(), declared_length(family, ip_bytes)), 0);
+  auto decoded = family == wire::IpFamily::kIpv4 ? decode_ipv4(std::move(link), padded)
+                                                 : decode_ipv6(std::move(link), padded);
+  if (!decoded) return decoded;
+  DecodedPacket& p = *decoded;
+  const std::size_t kept = std::min(ip_bytes.size(), p.datagram.size());
+  p.cut_bytes = p.datagram.size() - kept;
+  p.trailing_bytes = ip_bytes.size() - kept;
+  p.datagram.resize(kept);
+  if (p.cut_bytes == 0) return decoded;  // only link-layer padding was cut
+
+  const std::size_t icmp_kept = kept - p.header_length();
+  std::string note =
+      fmt::format("the capture's snap length kept {} of the packet's {} bytes ({} cut)", kept,
+                  kept + p.cut_bytes, p.cut_bytes);
+  if (p.icmp && icmp_kept < wire::kIcmpHeaderLength) {
+    p.icmp.reset();
+    note += fmt::format(": only {} bytes of the {}-byte {} header are here", icmp_kept,
+                        wire::kIcmpHeaderLength, icmp_name(family));
+  } else if (p.icmp) {
+    forget_padding(*p.icmp, icmp_kept);
+    note += fmt::format(": the {} header is whole, but {}", icmp_name(family),
+                        cut_checksum_text(p.cut_bytes));
+  }
+  if (family == wire::IpFamily::kIpv4) note += "; the IPv4 header checksum could be checked";
+  p.notes.push_back(std::move(note));
+  return decoded;
+}
+
 }  // namespace
 
 ChecksumCheck check_checksum(std::span<const std::uint8_t> bytes, std::size_t field_offset,
@@ -538,9 +621,65 @@ wire::IpAddress DecodedPacket::destination() const {
 std::expected<DecodedPacket, LabError> decode_packet(std::span<const std::uint8_t> captured) {
   auto link = find_ip_header(captured);
   if (!link) return std::unexpected(link.error());
-  const auto ip_bytes = captured.subspan(link->length);
-  if (link->family == wire::IpFamily::kIpv4) return decode_ipv4(std::move(*link), ip_bytes);
-  return decode_ipv6(std::move(*link), ip_bytes);
+  return decode_frame(std::move(*link), captured, 0);
+}
+
+std::expected<DecodedPacket, LabError> decode_frame(LinkLayer link,
+                                                    std::span<const std::uint8_t> frame,
+                                                    std::size_t cut_bytes) {
+  const auto ip_bytes = frame.subspan(link.length);
+  if (cut_bytes != 0) return decode_cut(std::move(link), ip_bytes);
+  if (link.family == wire::IpFamily::kIpv4) return decode_ipv4(std::move(link), ip_bytes);
+  return decode_ipv6(std::move(link), ip_bytes);
+}
+
+std::string ipv4_flags_text(const Ipv4Header& h) {
+  std::vector<std::string> set;
+  if (h.reserved_flag) set.emplace_back("reserved bit set (RFC 791: must be zero)");
+  if (h.dont_fragment) set.emplace_back("DF (don't fragment)");
+  if (h.more_fragments) set.emplace_back("MF (more fragments)");
+  if (set.empty()) return "none set";
+  return fmt::format("{}", fmt::join(set, ", "));
+}
+
+std::string cut_checksum_text(std::size_t cut_bytes) {
+  return fmt::format("its checksum covers the {} bytes that are missing and cannot be checked",
+                     cut_bytes);
+}
+
+std::string unchecked_checksum_text(std::size_t cut_bytes) {
+  if (cut_bytes == 0) return "not checkable in a fragment";
+  return "not checked: " + cut_checksum_text(cut_bytes);
+}
+
+std::string ipv6_full_form(const wire::Ipv6Address& a) {
+  std::string out;
+  for (std::size_t i = 0; i < 8; ++i) {
+    if (i != 0) out += ':';
+    out += fmt::format("{:04x}", a.group(i));
+  }
+  return out;
+}
+
+std::string dscp_ecn_text(std::uint8_t octet) {
+  return fmt::format("DSCP {}, ECN {}", octet >> 2, octet & 3);
+}
+
+bool is_echo_reply_to(const DecodedPacket& candidate, const DecodedPacket& request) {
+  if (!candidate.icmp || !request.icmp) return false;
+  const IcmpMessage& reply = *candidate.icmp;
+  const IcmpMessage& asked = *request.icmp;
+  if (!reply.type.is_echo_reply() || !asked.type.is_echo_request()) return false;
+  if (candidate.family() != request.family() || !reply.identifier || !asked.identifier) {
+    return false;
+  }
+  if (reply.identifier != asked.identifier || reply.sequence != asked.sequence) return false;
+  // RFC 792: "the source and destination addresses are simply reversed".
+  if (candidate.destination() != request.source()) return false;
+  const wire::IpAddress destination = request.destination();
+  const bool group = destination.is_multicast() ||
+                     (destination.is_ipv4() && destination.ipv4().is_limited_broadcast());
+  return group || candidate.source() == destination;
 }
 
 std::string icmp_type_label(IcmpType type) {

@@ -150,6 +150,10 @@ struct DecodedPacket {
   // The IP packet: IPv4 total length bytes, or IPv6 40 + payload length.
   std::vector<std::uint8_t> datagram;
   std::size_t trailing_bytes = 0;  // after it: link-layer padding
+  // Bytes at the end of the datagram that the capture did not keep (its
+  // snap length): `datagram` holds the rest. When non-zero, the ICMP
+  // checksum cannot be checked and `icmp->checksum` is absent.
+  std::size_t cut_bytes = 0;
   std::vector<std::string> notes;
 
   wire::IpFamily family() const { return link.family; }
@@ -164,7 +168,44 @@ struct DecodedPacket {
   }
 };
 
+// A paste: the link layer is guessed (find_ip_header).
 std::expected<DecodedPacket, LabError> decode_packet(std::span<const std::uint8_t> captured);
+
+// A frame of a capture file, whose link layer its link type gave
+// (ip_header_in). `cut_bytes`: how many bytes on the wire the capture's
+// snap length left out at the end (pcap's len - caplen). What those bytes
+// would have allowed is not done: a cut ICMP message has no checksum
+// check, and a note says what could still be checked. A cut inside the
+// IP header is a LabError.
+std::expected<DecodedPacket, LabError> decode_frame(LinkLayer link,
+                                                    std::span<const std::uint8_t> frame,
+                                                    std::size_t cut_bytes);
+
+// "DF (don't fragment)", "none set", ...: the IPv4 flags that are set, for
+// every output that shows them.
+std::string ipv4_flags_text(const Ipv4Header& header);
+// "its checksum covers the 178 bytes that are missing and cannot be
+// checked": why the ICMP checksum of a packet the snap length cut has no
+// verdict (RFC 1071: it covers the whole message), for every output.
+std::string cut_checksum_text(std::size_t cut_bytes);
+// What every output says in place of an ICMP checksum verdict: the cut
+// above, or (no bytes cut) the first fragment of a larger message.
+std::string unchecked_checksum_text(std::size_t cut_bytes);
+
+// RFC 4291 2.2's preferred form, for beside the compressed one: all eight
+// groups, each four hex digits.
+std::string ipv6_full_form(const wire::Ipv6Address& address);
+
+// "DSCP 46, ECN 0": IPv4's TOS octet or IPv6's traffic class read as RFC
+// 2474's DSCP (high 6 bits) and RFC 3168's ECN (low 2).
+std::string dscp_ecn_text(std::uint8_t octet);
+
+// Whether `candidate` is an echo reply to the echo request `request`: the
+// same family, identifier and sequence number, sent to the request's
+// source from its destination. A request to a multicast or broadcast
+// address is answered from a unicast one (RFC 1122 3.2.2.6, RFC 4443
+// 4.2), so then only the reply's destination is compared.
+bool is_echo_reply_to(const DecodedPacket& candidate, const DecodedPacket& request);
 
 // "echo request" for 8 and 128 (the RFCs say "Echo" and "Echo Request"),
 // the family's name otherwise, "unassigned" for a type it does not know.

@@ -99,6 +99,23 @@ std::array<Reading, 5> readings(std::span<const std::uint8_t> frame) {
   }};
 }
 
+// DLT_NULL's family field is in the byte order of the host that captured;
+// every family value is below 256, so a non-zero first byte means
+// little-endian. Precondition: frame.size() >= 4.
+std::uint32_t loopback_family_value(std::span<const std::uint8_t> frame) {
+  const std::uint32_t big = wire::load_be32(frame.first<4>());
+  if (frame[0] == 0) return big;
+  return (big >> 24) | ((big >> 8) & 0xFF00u) | ((big << 8) & 0xFF0000u) | (big << 24);
+}
+
+// libpcap's DLT_NULL notes: AF_INET is 2 everywhere; AF_INET6 is 10
+// (Linux), 24 (NetBSD, OpenBSD), 28 (FreeBSD) or 30 (macOS).
+std::optional<wire::IpFamily> loopback_family(std::uint32_t value) {
+  if (value == 2) return wire::IpFamily::kIpv4;
+  if (value == 10 || value == 24 || value == 28 || value == 30) return wire::IpFamily::kIpv6;
+  return std::nullopt;
+}
+
 std::string_view type_text(wire::IpFamily family) {
   return family == wire::IpFamily::kIpv4 ? "type 0x0800 (IPv4)" : "type 0x86dd (IPv6)";
 }
@@ -122,6 +139,10 @@ std::string summarize(std::span<const std::uint8_t> frame, LinkKind kind, wire::
           "Linux cooked header v2 (tcpdump -i any), 20 bytes: interface index {}, packet {}, {}",
           wire::load_be32(frame.subspan(4).first<4>()), packet_type_name(frame[10]),
           type_text(family));
+    case LinkKind::kLoopback:
+      return fmt::format("BSD loopback header, 4 bytes: address family {} ({})",
+                         loopback_family_value(frame),
+                         family == wire::IpFamily::kIpv4 ? "IPv4" : "IPv6");
   }
   return "";
 }
@@ -161,7 +182,75 @@ LabError explain_no_ip(std::span<const std::uint8_t> frame) {
                   frame[0]));
 }
 
+struct KnownHeader {
+  LinkKind kind;
+  std::size_t length;
+  std::string_view name;  // for the error about a short frame
+};
+
+KnownHeader known_header(CaptureLinkType type, std::span<const std::uint8_t> frame) {
+  switch (type) {
+    case CaptureLinkType::kEthernet: {
+      // One 802.1Q tag is read; a frame with two (802.1ad) names neither
+      // IPv4 nor IPv6 at offset 16 and is skipped.
+      const bool tagged = frame.size() >= 14 && be16_at(frame, 12) == kEtherTypeVlan;
+      if (tagged) return {LinkKind::kEthernetVlan, 18, "802.1Q-tagged Ethernet header"};
+      return {LinkKind::kEthernet, 14, "Ethernet header"};
+    }
+    case CaptureLinkType::kLinuxCooked:
+      return {LinkKind::kLinuxCooked, 16, "Linux cooked header"};
+    case CaptureLinkType::kLinuxCooked2:
+      return {LinkKind::kLinuxCooked2, 20, "Linux cooked v2 header"};
+    case CaptureLinkType::kLoopback:
+    case CaptureLinkType::kLoopbackBigEndian:
+      return {LinkKind::kLoopback, 4, "loopback header"};
+    case CaptureLinkType::kRawIp:
+    case CaptureLinkType::kRawIpv4:
+    case CaptureLinkType::kRawIpv6:
+      break;
+  }
+  return {LinkKind::kNone, 1, "IP version field"};
+}
+
+// What the known header says the frame carries. Precondition: the frame
+// holds the whole header.
+std::optional<wire::IpFamily> declared_family(CaptureLinkType type, const KnownHeader& header,
+                                              std::span<const std::uint8_t> frame) {
+  switch (type) {
+    case CaptureLinkType::kEthernet:
+    case CaptureLinkType::kLinuxCooked:
+      return family_at(frame, header.length - 2);
+    case CaptureLinkType::kLinuxCooked2:
+      return family_at(frame, 0);
+    case CaptureLinkType::kLoopback:
+      return loopback_family(loopback_family_value(frame));
+    case CaptureLinkType::kLoopbackBigEndian:
+      return loopback_family(wire::load_be32(frame.first<4>()));
+    case CaptureLinkType::kRawIp:
+      return family_of_version(frame);
+    case CaptureLinkType::kRawIpv4:
+      return wire::IpFamily::kIpv4;
+    case CaptureLinkType::kRawIpv6:
+      return wire::IpFamily::kIpv6;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::expected<std::optional<LinkLayer>, LabError> ip_header_in(
+    CaptureLinkType type, std::span<const std::uint8_t> frame) {
+  const KnownHeader header = known_header(type, frame);
+  if (frame.size() < header.length) {
+    return std::unexpected(
+        LabError(LabErrorKind::kNoIpHeader, fmt::format("{} bytes, fewer than the {}-byte {}",
+                                                        frame.size(), header.length, header.name)));
+  }
+  const auto family = declared_family(type, header, frame);
+  if (!family) return std::nullopt;
+  const std::size_t length = header.kind == LinkKind::kNone ? 0 : header.length;
+  return LinkLayer{header.kind, length, *family, summarize(frame, header.kind, *family)};
+}
 
 std::expected<LinkLayer, LabError> find_ip_header(std::span<const std::uint8_t> frame) {
   if (frame.empty()) return std::unexpected(LabError(LabErrorKind::kEmptyInput, "no bytes given"));

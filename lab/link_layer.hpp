@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -22,6 +23,7 @@ enum class LinkKind {
   kEthernetVlan,  // 18 bytes, 802.1Q tag 0x8100 at 12, EtherType at 16
   kLinuxCooked,   // 16 bytes (DLT_LINUX_SLL), protocol at offset 14
   kLinuxCooked2,  // 20 bytes (DLT_LINUX_SLL2), protocol at offset 0
+  kLoopback,      // 4 bytes (DLT_NULL, DLT_LOOP): the BSD loopback's address family
 };
 
 struct LinkLayer {
@@ -42,5 +44,25 @@ struct LinkLayer {
 // that decoding can say what is wrong with that header; failing that, an
 // error names what the frame seems to be.
 std::expected<LinkLayer, LabError> find_ip_header(std::span<const std::uint8_t> frame);
+
+// The link type a capture file declares for all its frames (libpcap's
+// DLT_ values; pcap_file.cpp maps them), so that the first header is
+// known rather than guessed.
+enum class CaptureLinkType {
+  kEthernet,           // DLT_EN10MB: Ethernet II, with 802.1Q or 802.1ad tags or none
+  kLinuxCooked,        // DLT_LINUX_SLL: tcpdump -i any before 4.99
+  kLinuxCooked2,       // DLT_LINUX_SLL2: tcpdump -i any since 4.99
+  kRawIp,              // DLT_RAW: the IP header first; its version says which
+  kRawIpv4,            // DLT_IPV4
+  kRawIpv6,            // DLT_IPV6
+  kLoopback,           // DLT_NULL: a 4-byte address family in the capturing host's byte order
+  kLoopbackBigEndian,  // DLT_LOOP (OpenBSD): the same family, big-endian
+};
+
+// Where the IP header starts in one frame of a capture of `type`. nullopt:
+// the frame carries something other than IPv4 or IPv6 (ARP, LLDP), which
+// a decoder skips. A frame shorter than its link header is a LabError.
+std::expected<std::optional<LinkLayer>, LabError> ip_header_in(CaptureLinkType type,
+                                                               std::span<const std::uint8_t> frame);
 
 }  // namespace pong::lab

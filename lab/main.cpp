@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <exception>
 #include <expected>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <optional>
@@ -17,11 +19,14 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "capture.hpp"
 #include "checksum_steps.hpp"
 #include "craft.hpp"
 #include "decode.hpp"
 #include "hex_input.hpp"
+#include "html_page.hpp"
 #include "incremental.hpp"
+#include "pcap_file.hpp"
 #include "render.hpp"
 #include "reply.hpp"
 #include "send.hpp"
@@ -196,9 +201,97 @@ int run_checksum(const Common& common, const ChecksumCommand& command) {
   return command.verify && !steps.verifies() ? kExitWrong : 0;
 }
 
-int run_decode(const Common& common, const std::vector<std::string>& args) {
+// What `decode` was given.
+struct DecodeCommand {
+  std::vector<std::string> input;
+  std::string html;    // write the page here too
+  std::string filter;  // a tcpdump expression, for a capture file
+};
+
+std::expected<void, std::string> write_html(const std::string& path,
+                                            const DecodedCapture& capture) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) return std::unexpected(fmt::format("--html: cannot write {}", path));
+  out << render_html_page(capture);
+  if (!out.flush()) return std::unexpected(fmt::format("--html: cannot write {}", path));
+  std::fprintf(stderr, "icmp-lab decode: wrote %s (%zu packets): open it in a browser\n",
+               path.c_str(), capture.frames.size());
+  return {};
+}
+
+// The one sentence a capture's decode ends with when something in it
+// could not be read or checked, and the exit status that goes with it.
+int capture_status(const DecodedCapture& capture) {
+  if (capture.damage) return fail("decode", capture.damage->message);
+  std::size_t broken = 0;
+  std::size_t cut = 0;
+  for (const Frame& frame : capture.frames) {
+    if (!frame.decoded) ++broken;
+    if (frame.decoded && frame.decoded->cut_bytes != 0) ++cut;
+  }
+  if (broken != 0) {
+    return fail("decode", fmt::format("{}: {} packets could not be decoded (see above)",
+                                      capture.source, broken));
+  }
+  if (cut != 0) {
+    fail("decode",
+         fmt::format("{}: the snap length cut {} packets short, so their ICMP checksums could not "
+                     "be checked; capture with tcpdump -s 0 to keep whole packets",
+                     capture.source, cut));
+    return kExitWrong;
+  }
+  return 0;
+}
+
+int run_decode_file(const Common& common, const DecodeCommand& command) {
+  const std::string& path = command.input.front();
+  const auto file = read_capture_file(path, command.filter);
+  if (!file) return fail("decode", file.error().message);
+  const DecodedCapture capture = decode_capture_file(*file, path);
+  std::fputs(render_capture(capture, common.render()).c_str(), stdout);
+  if (!command.html.empty()) {
+    if (auto written = write_html(command.html, capture); !written) {
+      return fail("decode", written.error());
+    }
+  }
+  return capture_status(capture);
+}
+
+// A single argument that names a file: a capture, or a saved text dump.
+bool names_a_file(const std::vector<std::string>& input) {
+  std::error_code error;
+  return input.size() == 1 && std::filesystem::is_regular_file(input.front(), error);
+}
+
+std::expected<std::string, std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text;
+  char chunk[65536];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxInputChars) break;  // parse_captures reports it
+  }
+  if (in.bad()) return std::unexpected(fmt::format("{}: cannot be read", path));
+  return text;
+}
+
+int run_decode(const Common& common, const DecodeCommand& command) {
+  const bool from_file = names_a_file(command.input);
+  if (from_file && capture_format_of_file(command.input.front())) {
+    return run_decode_file(common, command);
+  }
+  if (!command.filter.empty()) {
+    return fail("decode", "--filter selects packets of a pcap or pcapng file, and none was given");
+  }
   const RenderOptions options = common.render();
-  const auto text = read_input(args);
+  std::string text;
+  if (from_file) {
+    auto read = read_text_file(command.input.front());
+    if (!read) return fail("decode", read.error());
+    text = std::move(*read);
+  } else {
+    text = read_input(command.input);
+  }
   const auto captures = parse_captures(text);
   if (!captures) return fail("decode", captures.error().message);
   int status = 0;
@@ -213,6 +306,13 @@ int run_decode(const Common& common, const std::vector<std::string>& args) {
       continue;
     }
     std::fputs(render_decoded(*decoded, capture, i + 1, options).c_str(), stdout);
+  }
+  if (!command.html.empty()) {
+    DecodedCapture capture = decode_paste(*captures);
+    if (from_file) capture.source = command.input.front();
+    if (auto written = write_html(command.html, capture); !written) {
+      return fail("decode", written.error());
+    }
   }
   return status;
 }
@@ -281,6 +381,7 @@ struct CraftCommand {
   bool ipv6 = false;
   bool icmp_only = false;
   bool hex_only = false;
+  std::string pcap;  // also write the packet to this capture file
 };
 
 // The options' data and checksum from their text.
@@ -382,8 +483,17 @@ int run_craft(const CraftCommand& command) {
   const auto request = craft_echo_request(options);
   if (!request) return fail("craft", request.error().message);
   if (*send_to) return send_crafted(command, options, **send_to);
-  std::fputs(render_crafted(*request, options, command.icmp_only, command.hex_only, false).c_str(),
-             stdout);
+  // With --pcap -, standard output carries the capture alone.
+  if (command.pcap != "-") {
+    std::fputs(
+        render_crafted(*request, options, command.icmp_only, command.hex_only, false).c_str(),
+        stdout);
+  }
+  if (!command.pcap.empty()) {
+    if (auto written = write_raw_ip_pcap(command.pcap, {request->datagram}); !written) {
+      return fail("craft", written.error().message);
+    }
+  }
   return 0;
 }
 
@@ -404,8 +514,8 @@ int main(int argc, char** argv) try {
       "  sudo tcpdump -i lo -c 2 -X icmp | icmp-lab decode\n"
       "  icmp-lab craft --id 1 --seq 1 --data hi | icmp-lab reply\n"
       "  icmp-lab craft -6 --id 1 --seq 1 --data hi | icmp-lab reply\n"
-      "Exit status: 0 done, 1 a checksum --verify found the checksum wrong, 2 bad input or "
-      "options.\n");
+      "Exit status: 0 done, 1 a checksum --verify found the checksum wrong (or, for decode, a "
+      "capture's snap length cut packets short), 2 bad input or options.\n");
   Common common;
   app.add_option("--color", common.color,
                  "Colour: 'auto' (on a terminal, unless NO_COLOR is set), 'always' or 'never'")
@@ -455,20 +565,34 @@ int main(int argc, char** argv) try {
       "decode",
       "Every field of IPv4/ICMP and IPv6/ICMPv6 packets given as hex or as a tcpdump/Wireshark "
       "dump, with the ICMPv6 pseudo-header checksum step by step");
-  std::vector<std::string> decode_input;
-  decode->add_option("HEX", decode_input,
-                     "The packet; without it, packets are read from standard input: plain hex, "
+  DecodeCommand decode_command;
+  decode->add_option("INPUT", decode_command.input,
+                     "A pcap or pcapng capture file (tcpdump -w, Wireshark), a text file, or the "
+                     "packet in hex; without it, packets are read from standard input: plain hex, "
                      "tcpdump -x/-X/-xx/-XX output, xxd, or Wireshark's \"Copy as Hex Dump\", "
                      "several one after another");
+  decode
+      ->add_option("--filter", decode_command.filter,
+                   "With a capture file: decode only the packets this tcpdump expression "
+                   "selects, e.g. 'icmp and host 10.0.0.1' (compiled by libpcap)")
+      ->type_name("EXPR");
+  decode
+      ->add_option("--html", decode_command.html,
+                   "Also write one self-contained web page: each packet's RFC diagram, its bytes "
+                   "coloured by field, and the checksum arithmetic")
+      ->type_name("FILE.html");
   decode->add_flag("--all", common.everything, "Show every payload byte, however many");
   decode->footer(
       "Examples:\n"
+      "  sudo tcpdump -i any -c 4 -w ping.pcap icmp; icmp-lab decode ping.pcap --html ping.html\n"
+      "  icmp-lab decode ping.pcap --filter 'icmp6 and ip6[40] == 129'   (IPv6 echo replies)\n"
       "  icmp-lab decode 4500 001e 0000 4000 4001 e2ad ac16 0002 ac16 0003 0800 8f94 0001 0001 "
       "6869\n"
       "  icmp-lab decode 6000 0000 000a 3a40 fd00 0172 0022 0000 0000 0000 0000 0002 fd00 0172 "
       "0022 0000 0000 0000 0000 0003 8000 1a21 0001 0001 6869\n"
-      "  sudo tcpdump -i eth0 -c 2 -X icmp > capture.txt; icmp-lab decode < capture.txt\n"
-      "  sudo tcpdump -i eth0 -c 2 -xx 'icmp6 and ip6[40] >= 128' | icmp-lab decode\n");
+      "  sudo tcpdump -i eth0 -c 2 -X icmp > capture.txt; icmp-lab decode capture.txt\n"
+      "Exit status: 0 done (a wrong checksum is shown, not refused), 1 the snap length cut "
+      "packets so their checksums could not be checked, 2 bad input or a damaged file.\n");
 
   // reply
   auto* reply = app.add_subcommand(
@@ -541,6 +665,13 @@ int main(int argc, char** argv) try {
       ->excludes(src)
       ->excludes(dst);
   craft
+      ->add_option("--pcap", craft_command.pcap,
+                   "Also write the packet, IP header included, to this pcap file (link type "
+                   "raw IP) for Wireshark or tcpdump -r; '-' writes it to standard output")
+      ->type_name("FILE")
+      ->excludes(craft->get_option("--icmp-only"))
+      ->excludes(craft->get_option("--send"));
+  craft
       ->add_option("--wait", craft_command.wait_seconds,
                    "With --send: seconds to wait for a reply (0: none)")
       ->check(CLI::Range(0.0, 10.0))
@@ -549,6 +680,7 @@ int main(int argc, char** argv) try {
       "Examples:\n"
       "  icmp-lab craft --id 4660 --seq 1 --data 'hello from client'\n"
       "  icmp-lab craft --bad-checksum | icmp-lab decode\n"
+      "  icmp-lab craft --bad-checksum --pcap broken.pcap; wireshark broken.pcap\n"
       "  icmp-lab craft -6 --id 4660 --seq 1 --data 'hello from client'\n"
       "  sudo ip netns exec icmp-client icmp-lab craft --bad-checksum --send 172.22.0.3\n"
       "  sudo ip netns exec icmp-client icmp-lab craft -6 --send fd00:172:22::3\n");
@@ -560,7 +692,7 @@ int main(int argc, char** argv) try {
   }
 
   if (*checksum) return run_checksum(common, checksum_command);
-  if (*decode) return run_decode(common, decode_input);
+  if (*decode) return run_decode(common, decode_command);
   if (*reply) return run_reply(common, reply_input);
   if (*craft) {
     craft_command.data_hex_given = data_hex_option->count() > 0;

@@ -1,8 +1,10 @@
 #include "render.hpp"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <ctime>
 #include <optional>
 #include <utility>
 #include <variant>
@@ -44,23 +46,8 @@ void row(std::string& out, std::string_view indent, std::string_view name, std::
   out += '\n';
 }
 
-std::string checksum_note(const ChecksumCheck& c, std::string_view what, const Style& style) {
-  if (c.valid) return style.good("valid") + fmt::format(": {} to 0xffff", what);
-  return style.bad("INVALID") + fmt::format(": {} to {}, not 0xffff; the right value is {}", what,
-                                            h16(c.sum), h16(c.expected));
-}
-
 std::string fold_text(const CarryFold& f) {
   return fmt::format("{} -> {} + {} = {}", h32(f.before), h16(f.low), h16(f.carry), h16(f.after));
-}
-
-std::string flags_note(const Ipv4Header& h) {
-  std::vector<std::string> set;
-  if (h.reserved_flag) set.emplace_back("reserved bit set (RFC 791: must be zero)");
-  if (h.dont_fragment) set.emplace_back("DF (don't fragment)");
-  if (h.more_fragments) set.emplace_back("MF (more fragments)");
-  if (set.empty()) return "none set";
-  return fmt::format("{}", fmt::join(set, ", "));
 }
 
 void ipv4_rows(std::string& out, std::string_view indent, const Ipv4Header& h, bool quoted,
@@ -68,8 +55,7 @@ void ipv4_rows(std::string& out, std::string_view indent, const Ipv4Header& h, b
   row(out, indent, "version", fmt::format("{}", h.version));
   row(out, indent, "IHL", fmt::format("{}", h.ihl),
       fmt::format("x 4 = {} bytes of header", h.header_length));
-  row(out, indent, "TOS", fmt::format("0x{:02x}", h.tos),
-      fmt::format("DSCP {}, ECN {}", h.tos >> 2, h.tos & 3));
+  row(out, indent, "TOS", fmt::format("0x{:02x}", h.tos), dscp_ecn_text(h.tos));
   std::string total_note = quoted ? "bytes in the original datagram" : "bytes, header included";
   if (trailing > 0) {
     total_note +=
@@ -80,7 +66,7 @@ void ipv4_rows(std::string& out, std::string_view indent, const Ipv4Header& h, b
       fmt::format("0x{:04x}", h.identification));
   row(out, indent, "flags",
       fmt::format("0b{:d}{:d}{:d}", h.reserved_flag, h.dont_fragment, h.more_fragments),
-      flags_note(h));
+      ipv4_flags_text(h));
   row(out, indent, "fragment offset", fmt::format("{}", h.fragment_offset),
       h.fragment_offset == 0 ? ""
                              : fmt::format("x 8 = byte {}", std::size_t{h.fragment_offset} * 8));
@@ -102,20 +88,10 @@ void ipv4_rows(std::string& out, std::string_view indent, const Ipv4Header& h, b
   }
 }
 
-// RFC 4291 2.2's preferred form: all eight groups, each four hex digits.
-std::string full_form(const wire::Ipv6Address& a) {
-  std::string out;
-  for (std::size_t i = 0; i < 8; ++i) {
-    if (i != 0) out += ':';
-    out += fmt::format("{:04x}", a.group(i));
-  }
-  return out;
-}
-
 void address_rows(std::string& out, std::string_view indent, std::string_view name,
                   const wire::Ipv6Address& a) {
   row(out, indent, name, fmt::format("{}", a), "compressed (RFC 5952)");
-  row(out, indent, "", full_form(a), "in full (RFC 4291 2.2)");
+  row(out, indent, "", ipv6_full_form(a), "in full (RFC 4291 2.2)");
 }
 
 // `quoted`: the header of an invoking packet, whose payload length is the
@@ -124,7 +100,7 @@ void ipv6_rows(std::string& out, std::string_view indent, const Ipv6Header& h, b
                std::size_t trailing) {
   row(out, indent, "version", fmt::format("{}", h.version));
   row(out, indent, "traffic class", fmt::format("0x{:02x}", h.traffic_class),
-      fmt::format("DSCP {}, ECN {}", h.traffic_class >> 2, h.traffic_class & 3));
+      dscp_ecn_text(h.traffic_class));
   row(out, indent, "flow label", fmt::format("0x{:05x}", h.flow_label),
       h.flow_label == 0 ? "none (RFC 6437)" : "the sender's choice per flow (RFC 6437)");
   std::string length_note =
@@ -280,7 +256,9 @@ std::string checksum_verdict(const ChecksumSteps& steps, const Style& style) {
                      style.bad("INVALID"), h16(steps.folded));
 }
 
-void icmp_header_rows(std::string& out, const IcmpMessage& m, const Style& style) {
+// `cut_bytes`: what the capture's snap length left out of the packet.
+void icmp_header_rows(std::string& out, const IcmpMessage& m, std::size_t cut_bytes,
+                      const Style& style) {
   const bool v6 = m.type.family() == wire::IpFamily::kIpv6;
   row(out, "  ", "type", fmt::format("{}", m.type.value()), icmp_type_label(m.type));
   row(out, "  ", "code", fmt::format("{}", m.code), icmp_code_label(m.type, m.code));
@@ -289,7 +267,9 @@ void icmp_header_rows(std::string& out, const IcmpMessage& m, const Style& style
         checksum_note(*m.checksum,
                       v6 ? "with the pseudo-header, the message sums" : "the message sums", style));
   } else {
-    row(out, "  ", "checksum", h16(m.checksum_field), "not checkable in a fragment");
+    row(out, "  ", "checksum", h16(m.checksum_field),
+        cut_bytes != 0 ? style.bad(unchecked_checksum_text(cut_bytes))
+                       : unchecked_checksum_text(cut_bytes));
   }
   if (m.identifier) {
     row(out, "  ", "identifier", fmt::format("{}", *m.identifier),
@@ -368,6 +348,12 @@ std::string capture_line(const Capture& capture, std::size_t number, std::size_t
 }
 
 }  // namespace
+
+std::string checksum_note(const ChecksumCheck& c, std::string_view what, const Style& style) {
+  if (c.valid) return style.good("valid") + fmt::format(": {} to 0xffff", what);
+  return style.bad("INVALID") + fmt::format(": {} to {}, not 0xffff; the right value is {}", what,
+                                            h16(c.sum), h16(c.expected));
+}
 
 std::string describe_data(std::span<const std::uint8_t> data) {
   bool text = !data.empty();
@@ -498,10 +484,13 @@ std::string render_rfc1624_example(const Rfc1624Example& e, const RenderOptions&
   return out;
 }
 
-std::string render_decoded(const DecodedPacket& p, const Capture& capture, std::size_t number,
-                           const RenderOptions& options) {
+namespace {
+
+// Everything after a packet's first line: the link layer, the IP header,
+// the notes and the ICMP message.
+std::string decoded_body(const DecodedPacket& p, const RenderOptions& options) {
   const Style& style = options.style;
-  std::string out = capture_line(capture, number, capture.bytes.size(), style);
+  std::string out;
   if (p.link.kind != LinkKind::kNone) {
     out += '\n';
     out += section("link layer", p.link.summary, style);
@@ -521,10 +510,130 @@ std::string render_decoded(const DecodedPacket& p, const Capture& capture, std::
   if (p.icmp) {
     out += '\n';
     out += section(icmp_name(p.family()), fmt::format("{} bytes", p.icmp->length), style);
-    icmp_header_rows(out, *p.icmp, style);
+    icmp_header_rows(out, *p.icmp, p.cut_bytes, style);
     icmp_body(out, *p.icmp, options);
   }
   return out;
+}
+
+}  // namespace
+
+std::string render_decoded(const DecodedPacket& p, const Capture& capture, std::size_t number,
+                           const RenderOptions& options) {
+  return capture_line(capture, number, capture.bytes.size(), options.style) +
+         decoded_body(p, options);
+}
+
+std::string format_capture_time(std::int64_t timestamp_ns) {
+  constexpr std::int64_t kNsPerSecond = 1'000'000'000;
+  // Floored, so that a time before 1970 still has 0 to 999999999 ns.
+  std::int64_t seconds = timestamp_ns / kNsPerSecond;
+  std::int64_t nanoseconds = timestamp_ns % kNsPerSecond;
+  if (nanoseconds < 0) {
+    nanoseconds += kNsPerSecond;
+    --seconds;
+  }
+  const auto whole = static_cast<std::time_t>(seconds);
+  std::tm utc{};
+  if (gmtime_r(&whole, &utc) == nullptr) return fmt::format("{} s since 1970", seconds);
+  // Microseconds, as tcpdump prints them, unless the file holds more.
+  if (nanoseconds % 1000 == 0) {
+    return fmt::format("{:%Y-%m-%d %H:%M:%S}.{:06} UTC", utc, nanoseconds / 1000);
+  }
+  return fmt::format("{:%Y-%m-%d %H:%M:%S}.{:09} UTC", utc, nanoseconds);
+}
+
+namespace {
+
+std::string milliseconds(std::int64_t nanoseconds) {
+  return fmt::format("{:.3f} ms", static_cast<double>(nanoseconds) / 1e6);
+}
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+  return fmt::format("{} {}", n, n == 1 ? one : many);
+}
+
+// "packet 3: 98 bytes, 2026-12-02 15:50:01.123456 UTC (+1.000123 s)"
+std::string frame_line(const Frame& f, std::optional<std::int64_t> first_ns, const Style& style) {
+  const FrameOrigin& o = f.origin;
+  std::string out = style.heading(fmt::format("packet {}", o.number)) + ": ";
+  if (f.cut()) {
+    out += style.bad(fmt::format("{} of {} bytes kept by the snap length", o.captured_length,
+                                 o.original_length));
+  } else {
+    out += plural(o.captured_length, "byte", "bytes");
+  }
+  if (o.timestamp_ns) {
+    out += ", " + format_capture_time(*o.timestamp_ns);
+    if (first_ns) {
+      out += fmt::format(" (+{:.6f} s)", static_cast<double>(*o.timestamp_ns - *first_ns) / 1e9);
+    }
+  }
+  return out + "\n";
+}
+
+std::string frame_text(const Frame& f, std::optional<std::int64_t> first_ns,
+                       const RenderOptions& options) {
+  std::string out = frame_line(f, first_ns, options.style);
+  if (!f.decoded) {
+    return out + "  " + options.style.bad("cannot be decoded: " + f.decoded.error().message) + "\n";
+  }
+  return out + decoded_body(*f.decoded, options);
+}
+
+// "ICMP 10.0.0.1 > 10.0.0.2, id 0x1234, seq 1"
+std::string echo_text(const DecodedPacket& request) {
+  return fmt::format("{} {} > {}, id 0x{:04x}, seq {}", icmp_name(request.family()),
+                     request.source(), request.destination(), *request.icmp->identifier,
+                     *request.icmp->sequence);
+}
+
+std::string pairs_text(const DecodedCapture& c, const Style& style) {
+  std::string out;
+  if (!c.pairs.empty()) {
+    out += "\n" +
+           section("echo pairs", "each request and its reply, by identifier and sequence", style);
+  }
+  for (const EchoPair& pair : c.pairs) {
+    const Frame& request = c.frames[pair.request];
+    const Frame& reply = c.frames[pair.reply];
+    out += fmt::format("  packet {} -> packet {}: {}", request.origin.number, reply.origin.number,
+                       echo_text(*request.decoded));
+    if (pair.rtt_ns) out += ", rtt " + milliseconds(*pair.rtt_ns);
+    if (pair.duplicate) out += " " + style.bad("DUP!") + " (a second reply)";
+    out += "\n";
+  }
+  for (const std::size_t index : c.unanswered) {
+    const Frame& request = c.frames[index];
+    out += fmt::format("  packet {}: {}: no reply in the capture\n", request.origin.number,
+                       echo_text(*request.decoded));
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string render_capture(const DecodedCapture& c, const RenderOptions& options) {
+  const Style& style = options.style;
+  std::string out =
+      style.heading(c.source) + fmt::format(": {}, link type {}\n", c.format, c.link_type);
+  std::optional<std::int64_t> first_ns;
+  for (const Frame& f : c.frames) {
+    if (!first_ns) first_ns = f.origin.timestamp_ns;
+    out += "\n" + frame_text(f, first_ns, options);
+  }
+  out += pairs_text(c, style);
+  const auto broken = static_cast<std::size_t>(std::count_if(
+      c.frames.begin(), c.frames.end(), [](const Frame& f) { return !f.decoded.has_value(); }));
+  out += fmt::format("\n{} decoded", plural(c.frames.size() - broken, "ICMP or ICMPv6 packet",
+                                            "ICMP or ICMPv6 packets"));
+  if (broken != 0) out += fmt::format(", {} could not be (see above)", broken);
+  out += fmt::format("; {} skipped, neither ICMP nor ICMPv6",
+                     plural(c.skipped, "other packet", "other packets"));
+  if (c.filtered_out != 0) {
+    out += fmt::format("; {} left out by --filter", plural(c.filtered_out, "packet", "packets"));
+  }
+  return out + "\n";
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "capture.hpp"
 #include "checksum_steps.hpp"
 #include "craft.hpp"
 #include "decode.hpp"
@@ -36,6 +37,15 @@ std::string render_rfc1624_example(const Rfc1624Example& example, const RenderOp
 std::string render_decoded(const DecodedPacket& packet, const Capture& capture, std::size_t number,
                            const RenderOptions& options);
 
+// A capture file: a line about the file, every frame with its time and
+// decode (or the sentence that says why it has none), the echo pairs with
+// their round-trip times, the requests without a reply, and one line that
+// counts the packets skipped.
+std::string render_capture(const DecodedCapture& capture, const RenderOptions& options);
+
+// "12:00:00.000123 UTC" style: the date and time of a capture's timestamp.
+std::string format_capture_time(std::int64_t timestamp_ns);
+
 std::string render_reply(const ReplyExplanation& reply, const Capture& capture, std::size_t number,
                          const RenderOptions& options);
 
@@ -46,6 +56,11 @@ std::string render_crafted(const CraftedRequest& request, const CraftOptions& op
 // Wireshark-style lines: offset, 16 bytes in two groups of 8, ASCII.
 std::string render_bytes(std::span<const std::uint8_t> bytes, std::string_view indent,
                          bool everything);
+
+// "valid: the header sums to 0xffff", or "INVALID: ... the right value is
+// 0x66de": the verdict on one checksum, for every output that shows one.
+// `what` is "the header sums" or "the message sums".
+std::string checksum_note(const ChecksumCheck& check, std::string_view what, const Style& style);
 
 // The one line `craft` and `decode` use for an echo message's contents.
 std::string describe_data(std::span<const std::uint8_t> data);

@@ -161,11 +161,7 @@ std::expected<ReplyExplanation, LabError> explain_reply(std::span<const std::uin
 }
 
 bool is_reply_to(const DecodedPacket& candidate, const ReplyExplanation& request) {
-  return candidate.icmp && candidate.icmp->type.is_echo_reply() &&
-         candidate.family() == request.request.family() && request.request.icmp &&
-         candidate.icmp->identifier == request.request.icmp->identifier &&
-         candidate.icmp->sequence == request.request.icmp->sequence &&
-         (request.reply_source.is_unspecified() || candidate.source() == request.reply_source);
+  return is_echo_reply_to(candidate, request.request);
 }
 
 std::optional<std::size_t> first_difference(std::span<const std::uint8_t> a,

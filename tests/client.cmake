@@ -3,6 +3,8 @@
 # Included from tests/CMakeLists.txt.
 
 pong_unit_test(test_ping_statistics pong_client)
+pong_unit_test(test_rtt_histogram pong_client)
+pong_counts_allocations(test_rtt_histogram)
 pong_unit_test(test_reply_match pong_client)
 pong_unit_test(test_pinger_report pong_client)
 pong_unit_test(test_pinger_payload pong_client)

@@ -32,6 +32,10 @@
 #include <vector>
 
 #include "packets.hpp"
+#include "wire/checksum.hpp"
+#include "wire/icmpv6.hpp"
+#include "wire/ipv4.hpp"
+#include "wire/ipv6.hpp"
 
 namespace pong::test {
 
@@ -108,6 +112,46 @@ inline std::vector<std::uint8_t> ping6_request_frame() {
   const auto packet = ping6_request();
   frame.insert(frame.end(), packet.begin(), packet.end());
   return frame;
+}
+
+// An IPv4 datagram 10.0.0.1 -> 10.0.0.2 (no options) around `payload`;
+// for ICMP (protocol 1) the message's checksum is filled in first.
+inline std::vector<std::uint8_t> ipv4_datagram(std::vector<std::uint8_t> payload,
+                                               std::uint8_t protocol = 1) {
+  if (protocol == 1 && payload.size() >= 4) {
+    payload[2] = payload[3] = 0;
+    const std::uint16_t c = wire::internet_checksum(payload);
+    payload[2] = static_cast<std::uint8_t>(c >> 8);
+    payload[3] = static_cast<std::uint8_t>(c);
+  }
+  wire::Ipv4Repr ip;
+  ip.protocol = protocol;
+  ip.source = {{10, 0, 0, 1}};
+  ip.destination = {{10, 0, 0, 2}};
+  ip.payload_length = payload.size();
+  std::vector<std::uint8_t> bytes(ip.buffer_length());
+  ip.emit(bytes);
+  std::copy(payload.begin(), payload.end(), bytes.begin() + 20);
+  return bytes;
+}
+
+// An IPv6 packet fd00::1 -> fd00::2 around `icmp`, whose checksum is
+// filled in over the pseudo-header, or around any other payload.
+inline std::vector<std::uint8_t> ipv6_packet(std::vector<std::uint8_t> icmp,
+                                             std::uint8_t next_header = 58) {
+  wire::Ipv6Repr ip;
+  ip.next_header = next_header;
+  ip.source.octets = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  ip.destination.octets = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
+  ip.payload_length = icmp.size();
+  std::vector<std::uint8_t> bytes(ip.buffer_length());
+  ip.emit(bytes);
+  std::copy(icmp.begin(), icmp.end(), bytes.begin() + 40);
+  if (next_header == 58 && icmp.size() >= 8) {
+    const auto message = *wire::Icmpv6PacketMut::parse(std::span(bytes).subspan(40));
+    message.fill_checksum(ip.pseudo_header_sum());
+  }
+  return bytes;
 }
 
 }  // namespace pong::test

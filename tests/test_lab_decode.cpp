@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -24,23 +25,9 @@ namespace {
 
 constexpr wire::Ipv4Address kLoopback{{127, 0, 0, 1}};
 
-// An IPv4 datagram (no options) around `icmp`, whose checksum is filled in.
+// An IPv4 datagram around `icmp` (tests/test_lab_captures.hpp).
 std::vector<std::uint8_t> datagram(std::vector<std::uint8_t> icmp, std::uint8_t protocol = 1) {
-  if (protocol == 1 && icmp.size() >= 4) {
-    icmp[2] = icmp[3] = 0;
-    const std::uint16_t c = wire::internet_checksum(icmp);
-    icmp[2] = static_cast<std::uint8_t>(c >> 8);
-    icmp[3] = static_cast<std::uint8_t>(c);
-  }
-  wire::Ipv4Repr ip;
-  ip.protocol = protocol;
-  ip.source = {{10, 0, 0, 1}};
-  ip.destination = {{10, 0, 0, 2}};
-  ip.payload_length = icmp.size();
-  std::vector<std::uint8_t> bytes(ip.buffer_length());
-  ip.emit(bytes);
-  std::copy(icmp.begin(), icmp.end(), bytes.begin() + 20);
-  return bytes;
+  return test::ipv4_datagram(std::move(icmp), protocol);
 }
 
 void fix_ip_checksum(std::vector<std::uint8_t>& bytes) {
@@ -432,24 +419,7 @@ TEST(IcmpLabels, EveryRfc4443CodeHasAName) {
 
 // ---- IPv6 -------------------------------------------------------------------
 
-// An IPv6 packet fd00::1 -> fd00::2 around `icmp`, whose checksum is
-// filled in over the pseudo-header, or around any other payload.
-std::vector<std::uint8_t> ipv6_packet(std::vector<std::uint8_t> icmp,
-                                      std::uint8_t next_header = 58) {
-  wire::Ipv6Repr ip;
-  ip.next_header = next_header;
-  ip.source.octets = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-  ip.destination.octets = {0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2};
-  ip.payload_length = icmp.size();
-  std::vector<std::uint8_t> bytes(ip.buffer_length());
-  ip.emit(bytes);
-  std::copy(icmp.begin(), icmp.end(), bytes.begin() + 40);
-  if (next_header == 58 && icmp.size() >= 8) {
-    const auto message = *wire::Icmpv6PacketMut::parse(std::span(bytes).subspan(40));
-    message.fill_checksum(ip.pseudo_header_sum());
-  }
-  return bytes;
-}
+using test::ipv6_packet;
 
 void expect_captured_ipv6_header(const DecodedPacket& p) {
   ASSERT_NE(p.ipv6(), nullptr);

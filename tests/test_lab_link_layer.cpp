@@ -197,5 +197,73 @@ TEST(FindIpHeader, Ipv6TruncationAtEveryLengthNeverReadsPastTheEnd) {
   }
 }
 
+// ---- a capture file's declared link type -----------------------------------
+
+TEST(IpHeaderIn, EachLinkTypePutsTheIpHeaderWhereItSays) {
+  struct Case {
+    CaptureLinkType type;
+    std::vector<std::uint8_t> header;
+    LinkKind kind;
+  };
+  const std::vector<Case> cases = {
+      {CaptureLinkType::kEthernet,
+       {2, 0, 0, 0, 0, 3, 2, 0, 0, 0, 0, 2, 0x08, 0x00},
+       LinkKind::kEthernet},
+      {CaptureLinkType::kEthernet,
+       {2, 0, 0, 0, 0, 3, 2, 0, 0, 0, 0, 2, 0x81, 0x00, 0x00, 0x07, 0x08, 0x00},
+       LinkKind::kEthernetVlan},
+      {CaptureLinkType::kLinuxCooked,
+       {0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 2, 0, 0, 0x08, 0x00},
+       LinkKind::kLinuxCooked},
+      {CaptureLinkType::kLinuxCooked2,
+       {0x08, 0x00, 0, 0, 0, 0, 0, 2, 0, 1, 4, 6, 2, 0, 0, 0, 0, 2, 0, 0},
+       LinkKind::kLinuxCooked2},
+      {CaptureLinkType::kRawIp, {}, LinkKind::kNone},
+      {CaptureLinkType::kRawIpv4, {}, LinkKind::kNone},
+      {CaptureLinkType::kLoopback, {2, 0, 0, 0}, LinkKind::kLoopback},
+      {CaptureLinkType::kLoopback, {0, 0, 0, 2}, LinkKind::kLoopback},
+      {CaptureLinkType::kLoopbackBigEndian, {0, 0, 0, 2}, LinkKind::kLoopback},
+  };
+  for (const Case& c : cases) {
+    const auto r = ip_header_in(c.type, prefixed(c.header));
+    ASSERT_TRUE(r && *r) << static_cast<int>(c.type);
+    EXPECT_EQ((*r)->kind, c.kind);
+    EXPECT_EQ((*r)->length, c.header.size());
+    EXPECT_EQ((*r)->family, wire::IpFamily::kIpv4);
+  }
+}
+
+TEST(IpHeaderIn, TheLoopbackFamilyOfEverySystemThatWritesIt) {
+  // AF_INET6: Linux 10, NetBSD and OpenBSD 24, FreeBSD 28, macOS 30.
+  for (const std::uint8_t family :
+       {std::uint8_t{10}, std::uint8_t{24}, std::uint8_t{28}, std::uint8_t{30}}) {
+    const auto r = ip_header_in(CaptureLinkType::kLoopback,
+                                std::vector<std::uint8_t>{family, 0, 0, 0, 0x60, 0, 0, 0});
+    ASSERT_TRUE(r && *r) << int{family};
+    EXPECT_EQ((*r)->family, wire::IpFamily::kIpv6);
+  }
+  const auto r = ip_header_in(CaptureLinkType::kLoopback, prefixed({30, 0, 0, 0}));
+  EXPECT_EQ((*r)->summary, "BSD loopback header, 4 bytes: address family 30 (IPv6)");
+  EXPECT_FALSE(*ip_header_in(CaptureLinkType::kLoopback, prefixed({7, 0, 0, 0})));
+}
+
+TEST(IpHeaderIn, ArpAndOtherProtocolsAreNotIpAndSkipped) {
+  const std::vector<std::uint8_t> arp = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0,
+                                         0,    0,    2,    0x08, 0x06, 0,    1, 8, 0};
+  const auto r = ip_header_in(CaptureLinkType::kEthernet, arp);
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(*r);
+  const auto raw = ip_header_in(CaptureLinkType::kRawIp, std::vector<std::uint8_t>{0x50, 0});
+  ASSERT_TRUE(raw);
+  EXPECT_FALSE(*raw);
+}
+
+TEST(IpHeaderIn, AFrameShorterThanItsLinkHeaderIsOneSentence) {
+  const auto r = ip_header_in(CaptureLinkType::kLinuxCooked2, std::vector<std::uint8_t>(7, 0));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, "7 bytes, fewer than the 20-byte Linux cooked v2 header");
+  EXPECT_FALSE(ip_header_in(CaptureLinkType::kRawIp, std::vector<std::uint8_t>{}));
+}
+
 }  // namespace
 }  // namespace pong::lab

@@ -337,5 +337,11 @@ TEST(RenderCraftedIpv6, SaysThePseudoHeaderIsInTheChecksum) {
   EXPECT_EQ((*captures)[0].bytes, r->datagram);
 }
 
+TEST(FormatCaptureTime, MicrosecondsOrNanosecondsAndTimesBefore1970) {
+  EXPECT_EQ(format_capture_time(1'764'690'711'961'592'000), "2025-12-02 15:51:51.961592 UTC");
+  EXPECT_EQ(format_capture_time(1'000'000'001), "1970-01-01 00:00:01.000000001 UTC");
+  EXPECT_EQ(format_capture_time(-1'500'000'000), "1969-12-31 23:59:58.500000 UTC");
+}
+
 }  // namespace
 }  // namespace pong::lab

@@ -1,5 +1,6 @@
-// pinger's statistics value type: counters, the duplicate bitmap, and
-// min/avg/max/mdev against figures computed by hand.
+// pinger's statistics value type: counters, the duplicate bitmap,
+// min/avg/max/mdev against figures computed by hand, and the percentiles
+// over the same replies.
 #include "ping_statistics.hpp"
 
 #include <gtest/gtest.h>
@@ -33,6 +34,8 @@ TEST(PingStatistics, StartsEmpty) {
   EXPECT_EQ(stats.errors(), 0u);
   EXPECT_EQ(stats.loss_percent(), 0.0);
   EXPECT_FALSE(stats.rtt().has_value());
+  EXPECT_FALSE(stats.rtt_percentiles().has_value());
+  EXPECT_EQ(stats.rtt_histogram().count(), 0u);
   EXPECT_FALSE(stats.was_sent(0));
 }
 
@@ -164,6 +167,29 @@ TEST(PingStatistics, CorruptedAndErrorsAreNeitherReceivedNorTimed) {
   EXPECT_EQ(stats.errors(), 2u);
   EXPECT_EQ(stats.loss_percent(), 100.0);
   EXPECT_FALSE(stats.rtt().has_value());
+  EXPECT_FALSE(stats.rtt_percentiles().has_value());
+}
+
+// The percentiles count what the average counts: every timed reply,
+// duplicates included (iputils), so the two rtt lines describe one set.
+TEST(PingStatistics, PercentilesCountDuplicatesLikeTheAverage) {
+  PingStatistics stats = sent(2);
+  stats.record_reply(0, microseconds{590});
+  stats.record_reply(1, milliseconds{7});
+  stats.record_reply(1, milliseconds{7});  // a duplicate
+  EXPECT_EQ(stats.rtt_histogram().count(), 3u);
+  const auto percentiles = stats.rtt_percentiles();
+  ASSERT_TRUE(percentiles.has_value());
+  // Nearest rank of 3: p50 is the 2nd, p90 and p99 the 3rd; a 7 ms RTT
+  // is the max, so read exactly.
+  EXPECT_EQ(percentiles->p50, milliseconds{7});
+  EXPECT_EQ(percentiles->p90, milliseconds{7});
+  EXPECT_EQ(percentiles->p99, milliseconds{7});
+  stats.record_reply(0, microseconds{590});
+  stats.record_reply(0, microseconds{590});
+  // Now 590, 590, 590, 7000, 7000 us: the median is the 3rd, a 590 us
+  // one, read as its bucket's midpoint (590 to 600 us).
+  EXPECT_EQ(stats.rtt_percentiles()->p50, microseconds{595});
 }
 
 TEST(PingStatistics, ANegativeRttCountsAsZero) {

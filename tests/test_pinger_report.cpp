@@ -1,12 +1,15 @@
 // What pinger prints: the header, the article's reply line, iputils'
-// flags, error lines of both families, the iputils summary, and the JSON
-// summary, reply and error records, byte for byte.
+// flags, error lines of both families, the iputils summary with the
+// percentiles, the --histogram in ASCII and Unicode, and the JSON summary,
+// reply and error records, byte for byte.
 #include "report.hpp"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -316,7 +319,8 @@ TEST(Summary, IsIputilsSummary) {
   EXPECT_EQ(str(out),
             "\n--- icmp-server ping statistics ---\n"
             "4 packets transmitted, 4 received, 0% packet loss, time 3004ms\n"
-            "rtt min/avg/max/mdev = 1.000/2.500/4.000/1.118 ms\n");
+            "rtt min/avg/max/mdev = 1.000/2.500/4.000/1.118 ms\n"
+            "rtt p50/p90/p99 = 2.020/4.000/4.000 ms\n");
 }
 
 TEST(Summary, LossDuplicatesCorruptedErrors) {
@@ -331,7 +335,8 @@ TEST(Summary, LossDuplicatesCorruptedErrors) {
             "\n--- h ping statistics ---\n"
             "4 packets transmitted, 3 received, +2 duplicates, +1 corrupted, +1 errors, 25% "
             "packet loss, time 2ms\n"
-            "rtt min/avg/max/mdev = 1.000/2.200/3.000/0.748 ms\n");
+            "rtt min/avg/max/mdev = 1.000/2.200/3.000/0.748 ms\n"
+            "rtt p50/p90/p99 = 2.020/3.000/3.000 ms\n");
 }
 
 TEST(Summary, NothingCameBack) {
@@ -361,6 +366,170 @@ TEST(Summary, NothingSent) {
   EXPECT_EQ(str(out), "\n--- h ping statistics ---\n0 packets transmitted, 0 received\n");
 }
 
+// 98 replies at 100 us and a tail of 2 at 50 ms, as PingStatistics counts
+// them.
+PingStatistics fast_with_a_slow_tail() {
+  PingStatistics stats;
+  for (std::uint16_t seq = 0; seq < 100; ++seq) {
+    stats.record_transmit(seq);
+    stats.record_reply(seq, seq < 98 ? nanoseconds{microseconds{100}} : milliseconds{50});
+  }
+  return stats;
+}
+
+// The median and p90 are the fast replies, read from their bucket (100 to
+// 102 us) as its midpoint: 1% off. The p99 is the tail, clamped to the max.
+TEST(Summary, PercentilesFollowTheRttLineInItsFormat) {
+  fmt::memory_buffer out;
+  format_summary(out, "h", fast_with_a_slow_tail(), milliseconds{99});
+  EXPECT_TRUE(
+      str(out).ends_with("rtt min/avg/max/mdev = 0.100/1.098/50.000/6.986 ms\n"
+                         "rtt p50/p90/p99 = 0.101/0.101/50.000 ms\n"))
+      << str(out);
+}
+
+TEST(Summary, PercentilesCountDuplicatesAsTheRttLineDoes) {
+  // One reply at 1 ms and three duplicates of it at 9 ms: iputils times
+  // all four, and so the median is 9 ms.
+  PingStatistics stats;
+  stats.record_transmit(0);
+  stats.record_reply(0, milliseconds{1});
+  for (int i = 0; i < 3; ++i) stats.record_reply(0, milliseconds{9});
+  fmt::memory_buffer out;
+  format_summary(out, "h", stats, milliseconds{1});
+  EXPECT_NE(str(out).find("rtt p50/p90/p99 = 9.000/9.000/9.000 ms\n"), std::string::npos)
+      << str(out);
+}
+
+// --histogram, byte for byte, in both modes: 3 RTTs of 70 us, 8 of
+// 150 us, none in 200-500 us, 1 of 700 us, 2 of 1.5 ms. The largest count
+// (8) fills the 59 cells left of 80 columns; 3 of 8 is 22.125 cells (ASCII
+// 22, Unicode 22 and an eighth), 1 is 7.375 (7; 7 and 3 eighths), 2 is
+// 14.75 (15; 14 and 6 eighths).
+RttHistogram small_sample() {
+  RttHistogram histogram;
+  histogram.record(microseconds{70}, 3);
+  histogram.record(microseconds{150}, 8);
+  histogram.record(microseconds{700}, 1);
+  histogram.record(microseconds{1500}, 2);
+  return histogram;
+}
+
+std::string repeat(std::string_view text, std::size_t times) {
+  std::string result;
+  for (std::size_t i = 0; i < times; ++i) result += text;
+  return result;
+}
+
+// The lines, each ended by a newline.
+std::string lines(std::initializer_list<std::string> each) {
+  std::string result;
+  for (const std::string& line : each) result += line + "\n";
+  return result;
+}
+
+TEST(Histogram, AsciiWhenNotATerminal) {
+  fmt::memory_buffer out;
+  format_histogram(out, small_sample(), /*unicode=*/false);
+  EXPECT_EQ(str(out), lines({
+                          "rtt histogram (14 replies):",
+                          "   50 us - 100 us  3 " + repeat("#", 22),
+                          "  100 us - 200 us  8 " + repeat("#", 59),
+                          "  200 us - 500 us  0",
+                          "  500 us -   1 ms  1 " + repeat("#", 7),
+                          "    1 ms -   2 ms  2 " + repeat("#", 15),
+                      }));
+}
+
+TEST(Histogram, UnicodeBlocksWithEighthsOnATerminal) {
+  fmt::memory_buffer out;
+  format_histogram(out, small_sample(), /*unicode=*/true);
+  EXPECT_EQ(str(out), lines({
+                          "rtt histogram (14 replies):",
+                          "   50 μs - 100 μs  3 " + repeat("█", 22) + "▏",
+                          "  100 μs - 200 μs  8 " + repeat("█", 59),
+                          "  200 μs - 500 μs  0",
+                          "  500 μs -   1 ms  1 " + repeat("█", 7) + "▍",
+                          "    1 ms -   2 ms  2 " + repeat("█", 14) + "▊",
+                      }));
+}
+
+// Seconds from 1 s up, and the last bucket, 1000 s and above, open.
+TEST(Histogram, SecondsAndTheOpenLastBucket) {
+  RttHistogram histogram;
+  histogram.record(milliseconds{700});
+  histogram.record(std::chrono::seconds{1500});
+  fmt::memory_buffer out;
+  format_histogram(out, histogram, /*unicode=*/false);
+  EXPECT_EQ(str(out), lines({
+                          "rtt histogram (2 replies):",
+                          "  500 ms -    1 s  1 " + repeat("#", 59),
+                          "     1 s -    2 s  0",
+                          "     2 s -    5 s  0",
+                          "     5 s -   10 s  0",
+                          "    10 s -   20 s  0",
+                          "    20 s -   50 s  0",
+                          "    50 s -  100 s  0",
+                          "   100 s -  200 s  0",
+                          "   200 s -  500 s  0",
+                          "   500 s - 1000 s  0",
+                          "  1000 s -    inf  1 " + repeat("#", 59),
+                      }));
+  out.clear();
+  format_histogram(out, histogram, /*unicode=*/true);
+  EXPECT_TRUE(str(out).ends_with("\n  1000 s -      ∞  1 " + repeat("█", 59) + "\n")) << str(out);
+}
+
+TEST(Histogram, NothingWithoutAnRtt) {
+  fmt::memory_buffer out;
+  format_histogram(out, RttHistogram{}, /*unicode=*/true);
+  EXPECT_EQ(str(out), "");
+}
+
+std::size_t code_points(std::string_view line) {
+  return static_cast<std::size_t>(std::count_if(line.begin(), line.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  }));
+}
+
+// Every bucket from below 1 us to above 1000 s, and counts of 20 digits:
+// still no line past 80 columns, and one RTT among 10^19 still shows.
+TEST(Histogram, NoLineIsWiderThan80ColumnsWhateverTheData) {
+  RttHistogram histogram;
+  histogram.record(nanoseconds{1});
+  histogram.record(microseconds{3}, 10'000'000'000'000'000'000u);
+  histogram.record(milliseconds{3}, 999'999'999);
+  histogram.record(std::chrono::seconds{2000});
+  for (const bool unicode : {false, true}) {
+    fmt::memory_buffer out;
+    format_histogram(out, histogram, unicode);
+    const std::string text = str(out);
+    std::size_t lines = 0;
+    std::size_t widest = 0;
+    for (std::size_t start = 0; start < text.size();) {
+      const std::size_t end = text.find('\n', start);
+      ASSERT_NE(end, std::string::npos) << "every line ends with a newline";
+      const std::string_view line(text.data() + start, end - start);
+      EXPECT_LE(code_points(line), kHistogramColumns) << line;
+      widest = std::max(widest, code_points(line));
+      ++lines;
+      start = end + 1;
+    }
+    EXPECT_EQ(widest, kHistogramColumns) << "the largest bar fills the line";
+    EXPECT_EQ(lines, 1 + RttDecadeBuckets::kCapacity) << text;
+    const std::string unit = unicode ? "μs" : "us";
+    EXPECT_NE(text.find("\n    0 " + unit + " -   1 " + unit + "                     1 " +
+                        (unicode ? "▏" : "#") + "\n"),
+              std::string::npos)
+        << text;
+    if (!unicode) {
+      EXPECT_TRUE(std::all_of(text.begin(), text.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x80;
+      })) << "ASCII mode is all ASCII";
+    }
+  }
+}
+
 // The JSON records (nlohmann::json), byte for byte: key order, number
 // forms, escaping.
 
@@ -374,7 +543,44 @@ TEST(JsonSummary, OneObjectWithEveryFigure) {
             "\"socket\":\"raw\",\"identifier\":921,\"data_bytes\":17,\"transmitted\":4,"
             "\"received\":3,\"duplicates\":0,\"corrupted\":0,\"errors\":0,"
             "\"packet_loss_percent\":25.0,\"time_ms\":3004,\"rtt_ms\":{\"min\":1.0,\"avg\":2.0,"
-            "\"max\":3.0,\"mdev\":0.816}}\n");
+            "\"max\":3.0,\"mdev\":0.816},\"rtt_percentiles_ms\":{\"p50\":2.02,\"p90\":3.0,"
+            "\"p99\":3.0}}\n");
+}
+
+TEST(JsonSummary, PercentilesAndWithHistogramTheBuckets) {
+  const RunDescription run{"h", wire::Ipv4Address{{10, 0, 0, 1}}, "", "raw", 1, 17};
+  fmt::memory_buffer out;
+  format_json_summary(out, run, fast_with_a_slow_tail(), milliseconds{99}, /*with_histogram=*/true);
+  EXPECT_TRUE(str(out).ends_with(
+      "\"rtt_percentiles_ms\":{\"p50\":0.101,\"p90\":0.101,\"p99\":50.0},"
+      "\"rtt_histogram\":[{\"from_ms\":0.1,\"to_ms\":0.2,\"count\":98},"
+      "{\"from_ms\":0.2,\"to_ms\":0.5,\"count\":0},{\"from_ms\":0.5,\"to_ms\":1.0,\"count\":0},"
+      "{\"from_ms\":1.0,\"to_ms\":2.0,\"count\":0},{\"from_ms\":2.0,\"to_ms\":5.0,\"count\":0},"
+      "{\"from_ms\":5.0,\"to_ms\":10.0,\"count\":0},{\"from_ms\":10.0,\"to_ms\":20.0,\"count\":0},"
+      "{\"from_ms\":20.0,\"to_ms\":50.0,\"count\":0},{\"from_ms\":50.0,\"to_ms\":100.0,"
+      "\"count\":2}]}\n"))
+      << str(out);
+  // Without --histogram, no buckets.
+  out.clear();
+  format_json_summary(out, run, fast_with_a_slow_tail(), milliseconds{99});
+  EXPECT_EQ(str(out).find("rtt_histogram"), std::string::npos) << str(out);
+}
+
+TEST(JsonSummary, HistogramOfNothingIsEmptyAndTheOpenBucketHasNoEnd) {
+  const RunDescription run{"h", wire::Ipv4Address{{10, 0, 0, 1}}, "", "raw", 1, 17};
+  PingStatistics stats;
+  stats.record_transmit(0);
+  fmt::memory_buffer out;
+  format_json_summary(out, run, stats, milliseconds{10}, /*with_histogram=*/true);
+  EXPECT_TRUE(
+      str(out).ends_with("\"rtt_ms\":null,\"rtt_percentiles_ms\":null,\"rtt_histogram\":[]}\n"))
+      << str(out);
+  stats.record_reply(0, std::chrono::seconds{1200});
+  out.clear();
+  format_json_summary(out, run, stats, milliseconds{10}, /*with_histogram=*/true);
+  EXPECT_TRUE(str(out).ends_with(
+      "\"rtt_histogram\":[{\"from_ms\":1000000.0,\"to_ms\":null,\"count\":1}]}\n"))
+      << str(out);
 }
 
 TEST(JsonSummary, NoRttIsNull) {
@@ -383,7 +589,9 @@ TEST(JsonSummary, NoRttIsNull) {
   fmt::memory_buffer out;
   const RunDescription run{"h", wire::Ipv4Address{{10, 0, 0, 1}}, "", "dgram", 1, 0};
   format_json_summary(out, run, stats, milliseconds{10});
-  EXPECT_TRUE(str(out).ends_with("\"packet_loss_percent\":100.0,\"time_ms\":10,\"rtt_ms\":null}\n"))
+  EXPECT_TRUE(
+      str(out).ends_with("\"packet_loss_percent\":100.0,\"time_ms\":10,\"rtt_ms\":null,\"rtt_"
+                         "percentiles_ms\":null}\n"))
       << str(out);
 }
 

@@ -29,7 +29,7 @@ ensure_packages() {
 # scripts that source this file).
 
 PONG_BUILD_PACKAGES=(g++ make cmake pkg-config libcap-dev libseccomp-dev libspdlog-dev libfmt-dev libgtest-dev
-  libcli11-dev nlohmann-json3-dev prometheus-cpp-dev libsystemd-dev)
+  libcli11-dev nlohmann-json3-dev prometheus-cpp-dev libsystemd-dev libpcap-dev)
 PONG_RUNTIME_PACKAGES=(iproute2 iputils-ping procps util-linux)
 PONG_TEST_PACKAGES=(fping tcpdump python3 systemd curl jq prometheus)
 

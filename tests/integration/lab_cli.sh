@@ -171,12 +171,15 @@ for sub in checksum decode reply craft; do
 done
 lab 0 --version
 out_has "icmp-lab "
-# Each example that needs no root, pipe or file runs and succeeds.
+# Each example that needs no root or pipe runs and succeeds, where the
+# capture it names (ping.pcap) is a real one.
 examples=0
 args=()
+mkdir "$T/examples"
+cp "$TESTLIB_ROOT/tests/data/ethernet.pcap" "$T/examples/ping.pcap"
 while IFS= read -r example; do
   eval "args=($example)"
-  lab 0 "${args[@]}"
+  (cd "$T/examples" && lab 0 "${args[@]}")
   examples=$((examples + 1))
 done < <(for sub in "" checksum decode reply craft; do
   "$LAB" $sub --help | sed -n 's/^  icmp-lab //p' | sed 's/  *(.*)$//' | grep -v '[|<;\\]' | grep -v sudo
@@ -530,6 +533,55 @@ grep -qF "icmp-lab craft: cannot resolve no-such-host.invalid:" "$T/err" || fail
 ok
 lab 2 frobnicate
 lab 2
+
+echo "== decode FILE: pcap and pcapng from tests/data, told apart by their magic"
+DATA=$TESTLIB_ROOT/tests/data
+for name in ethernet.pcap ethernet.pcapng sll.pcap sll2.pcap raw.pcap loopback.pcap mixed.pcap \
+  snaplen.pcap truncated.pcap wifi.pcap; do
+  want=$(sed -n 's/^exit status //p' "$DATA/$name.stderr")
+  (cd "$DATA" && "$LAB" --color never decode "$name" >"$T/out" 2>"$T/err") || status=$?
+  status=${status:-0}
+  LAST="icmp-lab decode $name"
+  [ "$status" = "$want" ] || fail "$LAST: exit status $status, expected $want"
+  cmp -s "$T/out" "$DATA/$name.expected" || fail "$LAST: stdout differs from $name.expected"
+  [ "$(cat "$T/err")" = "$(sed '$d' "$DATA/$name.stderr")" ] ||
+    fail "$LAST: stderr differs from $name.stderr"
+  unset status
+  ok
+done
+lab 0 decode "$DATA/ethernet.pcap" --filter 'icmp6 and ip6[40] == 129'
+out_has "2 ICMP or ICMPv6 packets decoded; 0 other packets skipped, neither ICMP nor ICMPv6; 6 packets left out by --filter"
+out_has "packet 6: 118 bytes"
+lab 2 decode "$DATA/ethernet.pcap" --filter 'icmp and and'
+grep -qF "icmp-lab decode: --filter: 'icmp and and' is not a filter libpcap can compile: " "$T/err" ||
+  fail "a filter that does not compile"
+lab 2 decode --filter icmp $REQUEST
+err_is "icmp-lab decode: --filter selects packets of a pcap or pcapng file, and none was given"
+lab 2 decode "$DATA/make-captures.sh"
+grep -qF "icmp-lab decode: " "$T/err" || fail "a shell script is not a dump"
+# A saved tcpdump -X dump is a text file: decoded as if pasted.
+printf '%s\n' "$TCPDUMP_X" >"$T/dump.txt"
+lab 0 decode "$T/dump.txt"
+out_has "identifier        21780"
+
+echo "== craft --pcap: a file that tcpdump and icmp-lab read back"
+lab 0 craft --bad-checksum --pcap "$T/broken.pcap"
+out_has "# "
+lab 0 decode "$T/broken.pcap"
+out_has "link type RAW (Raw IP)"
+out_has "INVALID: the message sums to"
+tcpdump -n -r "$T/broken.pcap" >"$T/tcpdump.txt" 2>/dev/null || fail "tcpdump -r cannot read craft's file"
+grep -qF "ICMP echo request, id 4660, seq 0, length" "$T/tcpdump.txt" || fail "tcpdump read: $(cat "$T/tcpdump.txt")"
+ok
+"$LAB" craft -6 --pcap - >"$T/six.pcap" 2>"$T/err" || fail "craft -6 --pcap -"
+[ "$(head -c 4 "$T/six.pcap" | od -An -tx1 | tr -d ' ')" = d4c3b2a1 ] ||
+  fail "craft --pcap - wrote something besides the capture on standard output"
+lab 0 decode "$T/six.pcap"
+out_has "valid: with its checksum included, the pseudo-header and the data sum to 0xffff"
+lab 2 craft --icmp-only --pcap "$T/x.pcap"
+lab 2 craft --pcap /nonexistent-dir/x.pcap
+grep -qF "icmp-lab craft: --pcap: /nonexistent-dir/x.pcap: " "$T/err" || fail "an unwritable --pcap"
+ok
 
 echo "== craft --send without CAP_NET_RAW: one sentence, nothing sent"
 if [ "$(id -u)" = 0 ]; then

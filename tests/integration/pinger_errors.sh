@@ -175,10 +175,10 @@ expect_grep "^pinger: .*CAP_NET_RAW.*ping_group_range" "$TEST_TMP/nosocket.err" 
 
 step "--help documents every option and what the byte count counts"
 "$PINGER" --help >"$TEST_TMP/help"
-for option in -c -i -W -w -s -d -p -t -Q -q -D --json --json-lines -4 -6 --socket; do
+for option in -c -i -W -w -s -d -p -t -Q -q -D --json --json-lines --histogram -4 -6 --socket; do
   grep -qE -- "^ +${option}[, ]" "$TEST_TMP/help" || fail "--help lacks $option"
 done
-ok "--help lists -c -i -W -w -s -d -p -t -Q -q -D --json --json-lines -4 -6 --socket"
+ok "--help lists -c -i -W -w -s -d -p -t -Q -q -D --json --json-lines --histogram -4 -6 --socket"
 expect_grep "identifier and sequence \(4 bytes\) plus the data" "$TEST_TMP/help" \
   "--help says what '21 bytes' counts"
 expect_grep "Exit status: 0 .* 1 .* 2 " "$TEST_TMP/help" "--help gives the exit statuses"

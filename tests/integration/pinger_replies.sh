@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # pinger against pong, in two namespaces joined by a veth pair: the
 # article's reply lines, the iputils summary, both socket kinds, host names,
-# -q, -D, --json, --json-lines (each line read with jq), payload options,
-# TTL/TOS, -w and Ctrl-C. Every run is bounded by -c/-W or -w.
+# -q, --histogram (into a file and on a terminal), -D, --json, --json-lines
+# (each line read with jq), payload options, TTL/TOS, -w and Ctrl-C. Every run is bounded by -c/-W or -w.
 source "$(dirname "$0")/testlib.sh"
 
 netns_create "pg$$s" "pg$$c" 10.112.1
@@ -97,6 +97,84 @@ status=$(run_pinger quiet -q -c 2 -i 0.2 "$SERVER")
 expect_status 0 "$status" "-q: exit 0"
 expect_no_grep "bytes from|^PING" "$TEST_TMP/quiet" "-q: no header, no reply lines"
 expect_grep "^2 packets transmitted, 2 received, 0% packet loss" "$TEST_TMP/quiet" "-q: summary"
+
+step "--histogram: percentiles and a histogram of the RTTs, no line past 80 columns"
+# check_histogram NAME REPLIES BARS: the run's output ($TEST_TMP/NAME, a
+# -q run: the summary alone) has the percentile line and a histogram whose
+# counts add up to REPLIES, its bars made of the characters BARS only, and
+# no line wider than 80 code points.
+check_histogram() {
+  python3 - "$TEST_TMP/$1" "$2" "$3" <<'EOF' || fail "$1: the histogram is not as it should be"
+import re, sys
+path, replies, bars = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+text = open(path, encoding="utf-8").read().replace("\r\n", "\n")
+lines = text.splitlines()
+wide = [line for line in lines if len(line) > 80]
+assert not wide, f"lines wider than 80 columns: {wide}"
+rtt = re.search(r"^rtt min/avg/max/mdev = ([\d.]+)/[\d.]+/([\d.]+)/[\d.]+ ms$", text, re.M)
+mn, mx = map(float, rtt.groups())
+percentiles = re.search(r"^rtt p50/p90/p99 = (\d+\.\d{3})/(\d+\.\d{3})/(\d+\.\d{3}) ms$", text, re.M)
+p50, p90, p99 = map(float, percentiles.groups())
+assert mn <= p50 <= p90 <= p99 <= mx, (mn, p50, p90, p99, mx)
+start = lines.index(f"rtt histogram ({replies} replies):")
+bound = r"\d+ (?:μs|us|ms|s)"
+rows = [re.fullmatch(rf" +{bound} - +(?:{bound}|inf|∞)  +(\d+)(?: ([{bars}]+))?", line)
+        for line in lines[start + 1:]]
+assert rows and all(rows), f"not bucket lines: {lines[start + 1:]}"
+counts = [int(row.group(1)) for row in rows]
+assert sum(counts) == replies, (counts, replies)
+assert counts[0] > 0 and counts[-1] > 0, f"empty buckets at an end: {counts}"
+assert all((c > 0) == (row.group(2) is not None) for c, row in zip(counts, rows)), rows
+EOF
+  ok "$1: percentiles in order; $2 replies in the histogram, bars of '$3', at most 80 columns"
+}
+status=$(run_pinger histogram -q --histogram -c 20 -i 0.05 -W 2 icmp-server)
+expect_status 0 "$status" "--histogram: exit 0"
+expect_grep "^20 packets transmitted, 20 received, 0% packet loss" "$TEST_TMP/histogram" \
+  "--histogram: 20 of 20"
+check_histogram histogram 20 "#"
+expect_no_grep "μs -|[▏▎▍▌▋▊▉█]" "$TEST_TMP/histogram" \
+  "--histogram into a file: ASCII, no blocks, 'us' for microseconds"
+status=$(run_pinger no-histogram -c 2 -i 0.05 "$SERVER")
+expect_grep "^rtt p50/p90/p99 = " "$TEST_TMP/no-histogram" "the percentiles come without --histogram"
+expect_no_grep "^rtt histogram" "$TEST_TMP/no-histogram" "no histogram without --histogram"
+
+# On a terminal (script(1) gives pinger a pseudo-terminal) with a UTF-8
+# locale the bars are Unicode blocks; the same terminal under LANG=C gets
+# ASCII.
+run_on_terminal() { # NAME LANG
+  netns_in_client env -u LC_ALL -u LC_CTYPE LANG="$2" timeout 20 \
+    script -qec "$PINGER -q --histogram -c 10 -i 0.05 -W 2 $SERVER" /dev/null \
+    >"$TEST_TMP/$1" 2>&1 || fail "pinger on a terminal, LANG=$2: $(cat "$TEST_TMP/$1")"
+}
+run_on_terminal tty-utf8 C.UTF-8
+check_histogram tty-utf8 10 "▏▎▍▌▋▊▉█"
+expect_grep "█" "$TEST_TMP/tty-utf8" "a terminal with LANG=C.UTF-8: Unicode block bars"
+run_on_terminal tty-c C
+check_histogram tty-c 10 "#"
+
+step "--histogram --json: the percentiles and the buckets in the summary object"
+status=$(run_pinger histogram-json --histogram --json -c 10 -i 0.05 -W 2 "$SERVER")
+expect_status 0 "$status" "--histogram --json: exit 0"
+python3 - "$TEST_TMP/histogram-json" <<'EOF' || fail "--histogram --json is not the expected JSON"
+import json, sys
+d = json.load(open(sys.argv[1]))
+r, p = d["rtt_ms"], d["rtt_percentiles_ms"]
+assert list(p) == ["p50", "p90", "p99"], p
+assert r["min"] <= p["p50"] <= p["p90"] <= p["p99"] <= r["max"], (r, p)
+h = d["rtt_histogram"]
+assert sum(b["count"] for b in h) == d["received"] == 10, h
+assert all(list(b) == ["from_ms", "to_ms", "count"] and b["from_ms"] < b["to_ms"] for b in h), h
+assert all(a["to_ms"] == b["from_ms"] for a, b in zip(h, h[1:])), h
+assert h[0]["from_ms"] <= r["min"] and r["max"] < h[-1]["to_ms"], (h, r)
+assert list(d)[-1] == "rtt_histogram", list(d)
+EOF
+ok "--histogram --json: rtt_percentiles_ms in order, rtt_histogram counts add up to 10"
+status=$(run_pinger json-plain --json -c 2 -i 0.05 "$SERVER")
+jq -e '.rtt_percentiles_ms.p50 > 0 and ([.rtt_histogram[].count] | add) == 2' \
+  "$TEST_TMP/json-plain" >/dev/null ||
+  fail "--json alone: percentiles and the histogram's buckets: $(cat "$TEST_TMP/json-plain")"
+ok "--json without --histogram: rtt_percentiles_ms, and the buckets in rtt_histogram"
 
 step "-D puts a timestamp before each line"
 status=$(run_pinger stamps -D -c 2 -i 0.2 "$SERVER")
