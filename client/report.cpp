@@ -103,7 +103,10 @@ double json_ms(nanoseconds value) {
 // the open last bucket's to_ms is null.
 Json json_histogram(const RttHistogram& histogram) {
   Json buckets = Json::array();
-  for (const RttBucket& bucket : RttDecadeBuckets(histogram).shown()) {
+  // Named: shown() is a view into it, which a temporary would not outlive
+  // the loop for (before C++23's P2718, which g++ 12 lacks).
+  const RttDecadeBuckets decades(histogram);
+  for (const RttBucket& bucket : decades.shown()) {
     Json entry{{"from_ms", json_ms(bucket.from)}, {"to_ms", nullptr}, {"count", bucket.count}};
     if (!bucket.is_open_ended()) entry["to_ms"] = json_ms(bucket.to);
     buckets.push_back(std::move(entry));
