@@ -16,8 +16,8 @@
 //   - an error always comes with a message;
 //   - a decoded packet never holds more bytes than the frame did after its
 //     link header, and what it holds is the frame's own bytes;
-//   - a packet the snap length cut has no ICMP checksum verdict, and says so
-//     in a note;
+//   - a record that lost nothing has nothing cut; a packet the snap length
+//     cut has no ICMP checksum verdict, and says so in a note;
 //   - a frame twice in a capture pairs with nothing (two requests or two
 //     replies are no pair), and both outputs are produced without failing.
 #include <algorithm>
@@ -47,6 +47,8 @@ void check_decoded(const DecodedPacket& p, std::span<const std::uint8_t> frame, 
   // The header, not the record, says how many bytes were cut: at most
   // what an IP length field can declare.
   FUZZ_CHECK(p.cut_bytes <= 40 + 65535);
+  // A record that lost nothing to the snap length has nothing cut.
+  if (cut == 0) FUZZ_CHECK(p.cut_bytes == 0);
   if (p.cut_bytes != 0) {
     FUZZ_CHECK(!p.icmp || !p.icmp->checksum);
     FUZZ_CHECK(!p.notes.empty());
