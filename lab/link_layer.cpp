@@ -15,7 +15,8 @@ namespace {
 
 constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
 constexpr std::uint16_t kEtherTypeArp = 0x0806;
-constexpr std::uint16_t kEtherTypeVlan = 0x8100;
+constexpr std::uint16_t kEtherTypeVlan = 0x8100;         // IEEE 802.1Q customer tag
+constexpr std::uint16_t kEtherTypeServiceVlan = 0x88a8;  // IEEE 802.1ad service tag
 constexpr std::uint16_t kEtherTypeIpv6 = 0x86dd;
 
 // Precondition: offset + 2 <= frame.size().
@@ -34,6 +35,18 @@ std::optional<wire::IpFamily> family_at(std::span<const std::uint8_t> frame, std
     default:
       return std::nullopt;
   }
+}
+
+// How many VLAN tags follow the MAC addresses: an 802.1Q tag, or an 802.1ad
+// service tag (some switches write it as 0x8100 too) over an 802.1Q one.
+// Two at most: a frame with more names neither IPv4 nor IPv6 where the
+// EtherType should be, and is skipped.
+std::size_t vlan_tags(std::span<const std::uint8_t> frame) {
+  if (frame.size() < 14) return 0;
+  const std::uint16_t outer = be16_at(frame, 12);
+  if (outer != kEtherTypeVlan && outer != kEtherTypeServiceVlan) return 0;
+  if (frame.size() >= 18 && be16_at(frame, 16) == kEtherTypeVlan) return 2;
+  return outer == kEtherTypeVlan ? 1 : 0;
 }
 
 // Without a link layer the first nibble is the version (RFC 791, RFC 8200).
@@ -86,14 +99,15 @@ struct Reading {
   std::optional<wire::IpFamily> says;  // what the type field (or the version) names
 };
 
-std::array<Reading, 5> readings(std::span<const std::uint8_t> frame) {
-  const bool tagged = frame.size() >= 14 && be16_at(frame, 12) == kEtherTypeVlan;
+std::array<Reading, 6> readings(std::span<const std::uint8_t> frame) {
+  const std::size_t tags = vlan_tags(frame);
   // SLL2: protocol, then two reserved bytes that must be zero.
   const bool sll2_reserved = frame.size() >= 4 && be16_at(frame, 2) == 0;
   return {{
       {LinkKind::kNone, 0, family_of_version(frame)},
       {LinkKind::kEthernet, 14, family_at(frame, 12)},
-      {LinkKind::kEthernetVlan, 18, tagged ? family_at(frame, 16) : std::nullopt},
+      {LinkKind::kEthernetVlan, 18, tags == 1 ? family_at(frame, 16) : std::nullopt},
+      {LinkKind::kEthernetQinQ, 22, tags == 2 ? family_at(frame, 20) : std::nullopt},
       {LinkKind::kLinuxCooked, 16, family_at(frame, 14)},
       {LinkKind::kLinuxCooked2, 20, sll2_reserved ? family_at(frame, 0) : std::nullopt},
   }};
@@ -131,6 +145,12 @@ std::string summarize(std::span<const std::uint8_t> frame, LinkKind kind, wire::
       return fmt::format(
           "Ethernet II with an 802.1Q tag, 18 bytes: destination {}, source {}, VLAN {}, {}",
           mac_at(frame, 0), mac_at(frame, 6), be16_at(frame, 14) & 0x0FFF, type_text(family));
+    case LinkKind::kEthernetQinQ:
+      return fmt::format(
+          "Ethernet II with 802.1ad tags, 22 bytes: destination {}, source {}, service VLAN {}, "
+          "customer VLAN {}, {}",
+          mac_at(frame, 0), mac_at(frame, 6), be16_at(frame, 14) & 0x0FFF,
+          be16_at(frame, 18) & 0x0FFF, type_text(family));
     case LinkKind::kLinuxCooked:
       return fmt::format("Linux cooked header (tcpdump -i any), 16 bytes: packet {}, {}",
                          packet_type_name(be16_at(frame, 0)), type_text(family));
@@ -191,11 +211,14 @@ struct KnownHeader {
 KnownHeader known_header(CaptureLinkType type, std::span<const std::uint8_t> frame) {
   switch (type) {
     case CaptureLinkType::kEthernet: {
-      // One 802.1Q tag is read; a frame with two (802.1ad) names neither
-      // IPv4 nor IPv6 at offset 16 and is skipped.
-      const bool tagged = frame.size() >= 14 && be16_at(frame, 12) == kEtherTypeVlan;
-      if (tagged) return {LinkKind::kEthernetVlan, 18, "802.1Q-tagged Ethernet header"};
-      return {LinkKind::kEthernet, 14, "Ethernet header"};
+      switch (vlan_tags(frame)) {
+        case 1:
+          return {LinkKind::kEthernetVlan, 18, "802.1Q-tagged Ethernet header"};
+        case 2:
+          return {LinkKind::kEthernetQinQ, 22, "802.1ad-tagged Ethernet header"};
+        default:
+          return {LinkKind::kEthernet, 14, "Ethernet header"};
+      }
     }
     case CaptureLinkType::kLinuxCooked:
       return {LinkKind::kLinuxCooked, 16, "Linux cooked header"};

@@ -21,6 +21,8 @@ enum class LinkKind {
   kNone,          // the bytes start with the IP header
   kEthernet,      // 14 bytes, EtherType at offset 12
   kEthernetVlan,  // 18 bytes, 802.1Q tag 0x8100 at 12, EtherType at 16
+  kEthernetQinQ,  // 22 bytes, 802.1ad: S-tag 0x88a8 (or 0x8100) at 12, C-tag 0x8100 at 16,
+                  // EtherType at 20
   kLinuxCooked,   // 16 bytes (DLT_LINUX_SLL), protocol at offset 14
   kLinuxCooked2,  // 20 bytes (DLT_LINUX_SLL2), protocol at offset 0
   kLoopback,      // 4 bytes (DLT_NULL, DLT_LOOP): the BSD loopback's address family

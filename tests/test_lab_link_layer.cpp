@@ -1,5 +1,5 @@
 // Where the IP header starts, and which IP it is: no link layer, Ethernet,
-// 802.1Q, cooked; IPv4 and IPv6.
+// 802.1Q, 802.1ad, cooked; IPv4 and IPv6.
 #include "link_layer.hpp"
 
 #include <gtest/gtest.h>
@@ -47,6 +47,25 @@ TEST(FindIpHeader, EthernetWithAVlanTag) {
   EXPECT_EQ(r->kind, LinkKind::kEthernetVlan);
   EXPECT_EQ(r->length, 18u);
   EXPECT_NE(r->summary.find("VLAN 100"), std::string::npos);
+}
+
+// 802.1ad (Q-in-Q): a service tag, 0x88a8, over a customer tag, 0x8100;
+// some switches write the outer tag as 0x8100 too.
+TEST(FindIpHeader, EthernetWithTwoTags) {
+  for (const std::uint8_t outer_high : {std::uint8_t{0x88}, std::uint8_t{0x81}}) {
+    const std::uint8_t outer_low = outer_high == 0x88 ? 0xa8 : 0x00;
+    const auto frame =
+        prefixed({0, 0,          0,         0,    0,    1,    0,    0,    0,    0,    0,
+                  2, outer_high, outer_low, 0x00, 0x0a, 0x81, 0x00, 0x00, 0x64, 0x08, 0x00});
+    const auto r = find_ip_header(frame);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->kind, LinkKind::kEthernetQinQ);
+    EXPECT_EQ(r->length, 22u);
+    EXPECT_EQ(r->family, wire::IpFamily::kIpv4);
+    EXPECT_EQ(r->summary,
+              "Ethernet II with 802.1ad tags, 22 bytes: destination 00:00:00:00:00:01, source "
+              "00:00:00:00:00:02, service VLAN 10, customer VLAN 100, type 0x0800 (IPv4)");
+  }
 }
 
 TEST(FindIpHeader, LinuxCookedV1AndV2AsTcpdumpDashIAnyWritesThem) {
@@ -212,6 +231,10 @@ TEST(IpHeaderIn, EachLinkTypePutsTheIpHeaderWhereItSays) {
       {CaptureLinkType::kEthernet,
        {2, 0, 0, 0, 0, 3, 2, 0, 0, 0, 0, 2, 0x81, 0x00, 0x00, 0x07, 0x08, 0x00},
        LinkKind::kEthernetVlan},
+      {CaptureLinkType::kEthernet,
+       {2, 0,    0,    0,    0,    3,    2,    0,    0,    0,    0,
+        2, 0x88, 0xa8, 0x00, 0x0a, 0x81, 0x00, 0x00, 0x07, 0x08, 0x00},
+       LinkKind::kEthernetQinQ},
       {CaptureLinkType::kLinuxCooked,
        {0, 4, 0, 1, 0, 6, 2, 0, 0, 0, 0, 2, 0, 0, 0x08, 0x00},
        LinkKind::kLinuxCooked},
@@ -256,6 +279,17 @@ TEST(IpHeaderIn, ArpAndOtherProtocolsAreNotIpAndSkipped) {
   const auto raw = ip_header_in(CaptureLinkType::kRawIp, std::vector<std::uint8_t>{0x50, 0});
   ASSERT_TRUE(raw);
   EXPECT_FALSE(*raw);
+}
+
+TEST(IpHeaderIn, ThreeTagsOrALoneServiceTagAreSkipped) {
+  const auto skipped = [](std::vector<std::uint8_t> tags) {
+    std::vector<std::uint8_t> header = {2, 0, 0, 0, 0, 3, 2, 0, 0, 0, 0, 2};
+    header.insert(header.end(), tags.begin(), tags.end());
+    const auto r = ip_header_in(CaptureLinkType::kEthernet, prefixed(header));
+    return r && !*r;
+  };
+  EXPECT_TRUE(skipped({0x88, 0xa8, 0, 1, 0x81, 0x00, 0, 2, 0x81, 0x00, 0, 3, 0x08, 0x00}));
+  EXPECT_TRUE(skipped({0x88, 0xa8, 0, 1, 0x08, 0x00}));
 }
 
 TEST(IpHeaderIn, AFrameShorterThanItsLinkHeaderIsOneSentence) {
