@@ -113,12 +113,16 @@ class LayoutBuilder {
 
 // ---- IPv4, RFC 791 3.1 ------------------------------------------------------
 
-void add_ipv4_header(LayoutBuilder& b, const Ipv4Header& h) {
-  constexpr FieldPart kPart = FieldPart::kIpv4Header;
+// `quoted`: the header an ICMP error quotes, whose lengths are the
+// original's (RFC 792: "Internet Header + 64 bits of Original Data
+// Datagram").
+void add_ipv4_header(LayoutBuilder& b, const Ipv4Header& h, bool quoted) {
+  const FieldPart kPart = quoted ? FieldPart::kQuotedIpv4Header : FieldPart::kIpv4Header;
   b.add({"version", kPart, 4});
   b.add({"IHL", kPart, 4, fmt::format("x 4 = {} bytes of header", h.header_length)});
   b.add({"TOS", kPart, 8, dscp_ecn_text(h.tos)});
-  b.add({"total length", kPart, 16, "bytes, header included"});
+  b.add({"total length", kPart, 16,
+         quoted ? "bytes in the original datagram" : "bytes, header included"});
   b.add({"identification", kPart, 16});
   b.add({"flags", kPart, 3, ipv4_flags_text(h), h.reserved_flag});
   b.add({"fragment offset", kPart, 13,
@@ -138,8 +142,8 @@ void add_ipv4_header(LayoutBuilder& b, const Ipv4Header& h) {
 // Option List is padding ("The internet header padding is used to ensure
 // that the internet header ends on a 32 bit boundary"), and bytes that are
 // no well-formed option are one field too.
-void add_ipv4_options(LayoutBuilder& b, const Ipv4Header& h) {
-  constexpr FieldPart kPart = FieldPart::kIpv4Options;
+void add_ipv4_options(LayoutBuilder& b, const Ipv4Header& h, bool quoted) {
+  const FieldPart kPart = quoted ? FieldPart::kQuotedIpv4Options : FieldPart::kIpv4Options;
   std::size_t used = 0;
   for (const Ipv4Option& o : h.option_list) {
     b.add_bytes(fmt::format("option: {}", ip_option_name(o.type)), kPart, o.length,
@@ -157,13 +161,15 @@ void add_ipv4_options(LayoutBuilder& b, const Ipv4Header& h) {
 
 // ---- IPv6, RFC 8200 3 -------------------------------------------------------
 
-void add_ipv6_header(LayoutBuilder& b, const Ipv6Header& h) {
-  constexpr FieldPart kPart = FieldPart::kIpv6Header;
+// `quoted`: the header of the packet an ICMPv6 error quotes (RFC 4443 3.1).
+void add_ipv6_header(LayoutBuilder& b, const Ipv6Header& h, bool quoted) {
+  const FieldPart kPart = quoted ? FieldPart::kQuotedIpv6Header : FieldPart::kIpv6Header;
   b.add({"version", kPart, 4});
   b.add({"traffic class", kPart, 8, dscp_ecn_text(h.traffic_class)});
   b.add({"flow label", kPart, 20,
          h.flow_label == 0 ? "none (RFC 6437)" : "the sender's choice per flow (RFC 6437)"});
-  b.add({"payload length", kPart, 16, "bytes after this header"});
+  b.add({"payload length", kPart, 16,
+         quoted ? "bytes after the header, in the original packet" : "bytes after this header"});
   b.add({"next header", kPart, 8, std::string(ip_protocol_name(h.next_header))});
   b.add({"hop limit", kPart, 8});
   constexpr std::size_t kAddressBits = 128;  // RFC 8200 3: "128-bit address"
@@ -239,25 +245,44 @@ void add_message_words(LayoutBuilder& b, const IcmpMessage& m, FieldPart part) {
   }
 }
 
-std::string quoted_meaning(const QuotedDatagram& q, bool v6) {
-  const std::string_view what =
-      v6 ? "as much of the invoking packet as fits in the minimum IPv6 MTU (RFC 4443 3.1)"
-         : "the original IP header and the first 8 bytes of its data (RFC 792)";
-  if (!q.header) return fmt::format("{}; {}", what, q.problem);
-  std::string out = fmt::format(
-      "{}: {}", what,
-      std::visit([](const auto& h) { return fmt::format("{} > {}", h.source, h.destination); },
-                 *q.header));
-  const QuotedTransport& t = q.transport;
+// ", ICMP echo request id 4660 seq 1" or ", port 40000 > 33434": what the
+// quoted packet's first data bytes say, if anything.
+std::string quoted_transport_text(const QuotedTransport& t) {
   if (t.icmp_type) {
-    out += fmt::format(", {} {}", icmp_name(t.icmp_type->family()), icmp_type_label(*t.icmp_type));
+    std::string out =
+        fmt::format(", {} {}", icmp_name(t.icmp_type->family()), icmp_type_label(*t.icmp_type));
     if (t.icmp_identifier) {
       out += fmt::format(" id {} seq {}", *t.icmp_identifier, t.icmp_sequence.value_or(0));
     }
-  } else if (t.source_port) {
-    out += fmt::format(", port {} > {}", *t.source_port, t.destination_port.value_or(0));
+    return out;
   }
-  return out + fmt::format(", {} bytes of its data", q.payload_bytes);
+  if (t.source_port) {
+    return fmt::format(", port {} > {}", *t.source_port, t.destination_port.value_or(0));
+  }
+  return "";
+}
+
+// The quote of the packet that caused the error: its IP header field by
+// field, then its data as one field. A quote whose header could not be
+// read is one field, with the reason.
+void add_quote(LayoutBuilder& b, const QuotedDatagram& q, bool v6) {
+  const std::string_view what =
+      v6 ? "as much of the invoking packet as fits in the minimum IPv6 MTU (RFC 4443 3.1)"
+         : "the original IP header and the first 8 bytes of its data (RFC 792)";
+  if (!q.header) {
+    b.add_rest(v6 ? "quoted packet" : "quoted datagram", FieldPart::kData,
+               fmt::format("{}; {}", what, q.problem));
+    return;
+  }
+  if (const auto* v4 = std::get_if<Ipv4Header>(&*q.header)) {
+    add_ipv4_header(b, *v4, true);
+    add_ipv4_options(b, *v4, true);
+  } else {
+    add_ipv6_header(b, std::get<Ipv6Header>(*q.header), true);
+  }
+  b.add_rest("quoted data", FieldPart::kData,
+             fmt::format("{} bytes of the original's data{}", q.payload_bytes,
+                         quoted_transport_text(q.transport)));
 }
 
 void add_icmp(LayoutBuilder& b, const DecodedPacket& p) {
@@ -272,8 +297,7 @@ void add_icmp(LayoutBuilder& b, const DecodedPacket& p) {
   add_rest_of_header(b, m, part, v6);
   add_message_words(b, m, part);
   if (m.quoted) {
-    b.add_rest(v6 ? "quoted packet" : "quoted datagram", FieldPart::kData,
-               quoted_meaning(*m.quoted, v6));
+    add_quote(b, *m.quoted, v6);
     return;
   }
   const auto data = p.payload().subspan(std::min(p.payload().size(), std::size_t{8}));
@@ -295,6 +319,12 @@ std::string_view field_part_name(FieldPart part) {
       return "ICMP header";
     case FieldPart::kIcmpv6Header:
       return "ICMPv6 header";
+    case FieldPart::kQuotedIpv4Header:
+      return "quoted IPv4 header";
+    case FieldPart::kQuotedIpv4Options:
+      return "quoted IPv4 options";
+    case FieldPart::kQuotedIpv6Header:
+      return "quoted IPv6 header";
     case FieldPart::kData:
       break;
   }
@@ -304,10 +334,10 @@ std::string_view field_part_name(FieldPart part) {
 std::vector<LayoutField> field_layout(const DecodedPacket& packet) {
   LayoutBuilder b(packet.datagram);
   if (const auto* v4 = packet.ipv4()) {
-    add_ipv4_header(b, *v4);
-    add_ipv4_options(b, *v4);
+    add_ipv4_header(b, *v4, false);
+    add_ipv4_options(b, *v4, false);
   } else {
-    add_ipv6_header(b, *packet.ipv6());
+    add_ipv6_header(b, *packet.ipv6(), false);
   }
   if (packet.icmp) {
     add_icmp(b, packet);

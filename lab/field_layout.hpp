@@ -29,11 +29,17 @@ enum class FieldPart : std::uint8_t {
   kIpv6Header,    // RFC 8200 3
   kIcmpHeader,    // RFC 792: type, code, checksum and the type's own fields
   kIcmpv6Header,  // RFC 4443 2.1 and the type's own fields
-  kData,          // everything after: the echo data, a quoted datagram, another protocol
+  // An error message's quote of the packet that caused it (RFC 792, RFC
+  // 4443 3.1): its IP header, drawn as the packet's own.
+  kQuotedIpv4Header,
+  kQuotedIpv4Options,
+  kQuotedIpv6Header,
+  kData,  // everything after: the echo data, the quoted packet's data, another protocol
 };
 
 // "IPv4 header", "IPv4 options", "IPv6 header", "ICMP header",
-// "ICMPv6 header", "data".
+// "ICMPv6 header", "quoted IPv4 header", "quoted IPv4 options", "quoted
+// IPv6 header", "data".
 std::string_view field_part_name(FieldPart part);
 
 struct LayoutField {

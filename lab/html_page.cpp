@@ -38,13 +38,6 @@ constexpr std::size_t kIcmpChecksumOffset = 2;  // RFC 792, RFC 4443 2.1
 
 using Out = std::back_insert_iterator<std::string>;
 
-std::string h16(std::uint32_t v) {
-  return fmt::format("0x{:04x}", v);
-}
-std::string h32(std::uint32_t v) {
-  return fmt::format("0x{:08x}", v);
-}
-
 // ---- what each frame is to the capture ------------------------------------
 
 // The page's view of one capture: which pair each frame is in, and the
@@ -112,16 +105,12 @@ std::string frame_summary(const Frame& f) {
   return out;
 }
 
-std::string duration_text(std::int64_t ns) {
-  return fmt::format("{:.3f} ms", static_cast<double>(ns) / 1e6);
-}
-
 // "2024-05-01 04:33:59.887458000 UTC (+0.182 ms)", the time since the
 // capture's first timestamp in brackets; empty without a timestamp.
 std::string time_text(const FrameOrigin& o, std::optional<std::int64_t> first_ns) {
   if (!o.timestamp_ns) return "";
   std::string out = format_capture_time(*o.timestamp_ns);
-  if (first_ns) out += fmt::format(" (+{})", duration_text(*o.timestamp_ns - *first_ns));
+  if (first_ns) out += fmt::format(" (+{})", milliseconds_text(*o.timestamp_ns - *first_ns));
   return out;
 }
 
@@ -363,7 +352,7 @@ void pairs_table(Out out, const DecodedCapture& c) {
                      frame_number(c, pair.request), frame_number(c, pair.reply),
                      frame_link(c, pair.request), frame_link(c, pair.reply),
                      request->icmp->identifier.value_or(0), request->icmp->sequence.value_or(0),
-                     pair.rtt_ns ? duration_text(*pair.rtt_ns) : "(no timestamps)");
+                     pair.rtt_ns ? rtt_text(*pair.rtt_ns) : "(no timestamps)");
       continue;
     }
     fmt::format_to(out,
@@ -372,9 +361,9 @@ void pairs_table(Out out, const DecodedCapture& c) {
                    frame_number(c, pair.request), frame_number(c, pair.reply),
                    frame_link(c, pair.request), frame_link(c, pair.reply),
                    request->icmp->identifier.value_or(0), request->icmp->sequence.value_or(0),
-                   pair.rtt_ns ? duration_text(*pair.rtt_ns) : "(no timestamps)",
-                   matches ? "good" : "bad", h16(u.eqn3), matches ? "=" : "&ne;",
-                   h16(reply->icmp->checksum_field));
+                   pair.rtt_ns ? rtt_text(*pair.rtt_ns) : "(no timestamps)",
+                   matches ? "good" : "bad", hex16(u.eqn3), matches ? "=" : "&ne;",
+                   hex16(reply->icmp->checksum_field));
   }
   if (c.pairs.size() > kPairsListed) {
     fmt::format_to(out, "<tr><td colspan=\"6\" class=\"note\">and {} more pairs</td></tr>\n",
@@ -474,6 +463,13 @@ std::string part_title(FieldPart part, const std::vector<LayoutField>& layout) {
       break;
     case FieldPart::kIcmpv6Header:
       rfc = "RFC 4443";
+      break;
+    case FieldPart::kQuotedIpv4Header:
+    case FieldPart::kQuotedIpv4Options:
+      rfc = "RFC 792: the header of the datagram the error is about";
+      break;
+    case FieldPart::kQuotedIpv6Header:
+      rfc = "RFC 4443 3.1: the header of the packet the error is about";
       break;
     case FieldPart::kData:
       return fmt::format("{}: {} bytes", field_part_name(part), bits / 8);
@@ -720,10 +716,10 @@ void word_row(Out out, const ChecksumWord& w, std::size_t number, std::size_t da
   const std::string where = word_bytes(w, data_base);
   fmt::format_to(out, "<tr class=\"word\"");
   if (!where.empty()) {
-    fmt::format_to(out, " data-bytes=\"{}\" title=\"word {}: {}\"", where, number, h16(w.value));
+    fmt::format_to(out, " data-bytes=\"{}\" title=\"word {}: {}\"", where, number, hex16(w.value));
   }
   fmt::format_to(out, "><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", number,
-                 w.offset, bytes, h16(w.value), h32(w.running));
+                 w.offset, bytes, hex16(w.value), hex32(w.running));
 }
 
 // The words with their running sum; a long message shows its first
@@ -747,7 +743,7 @@ void word_rows(Out out, const ChecksumSteps& steps, std::size_t data_base) {
         fmt::format_to(out,
                        "<tr class=\"part\"><td colspan=\"5\">the pseudo-header alone: {}"
                        "</td></tr>\n",
-                       h32(pseudo));
+                       hex32(pseudo));
       }
       fmt::format_to(out, "<tr class=\"part\"><td colspan=\"5\">{}</td></tr>\n",
                      html_escape(part_row_text(steps, w.part)));
@@ -763,18 +759,18 @@ void fold_rows(Out out, const ChecksumSteps& steps) {
     fmt::format_to(out,
                    "<tr class=\"step\"><td colspan=\"4\">no carry to fold: the sum already fits "
                    "in 16 bits</td><td>{}</td></tr>\n",
-                   h16(steps.folded));
+                   hex16(steps.folded));
   }
   for (const CarryFold& f : steps.folds) {
     fmt::format_to(out,
                    "<tr class=\"step fold\"><td colspan=\"2\">fold the carry</td>"
                    "<td colspan=\"2\">{} &rarr; {} + {}</td><td>{}</td></tr>\n",
-                   h32(f.before), h16(f.low), h16(f.carry), h16(f.after));
+                   hex32(f.before), hex16(f.low), hex16(f.carry), hex16(f.after));
   }
   fmt::format_to(out,
                  "<tr class=\"total\"><td colspan=\"4\">one's complement sum</td><td>{}</td></tr>\n"
                  "<tr class=\"total\"><td colspan=\"4\">its complement ~{}</td><td>{}</td></tr>\n",
-                 h16(steps.folded), h16(steps.folded), h16(steps.checksum));
+                 hex16(steps.folded), hex16(steps.folded), hex16(steps.checksum));
 }
 
 // One checksum, worked: `name` says which ("ip-header", "icmp"), the
@@ -787,7 +783,8 @@ void checksum_table(Out out, std::string_view name, std::string_view caption,
                  "data-words=\"{}\" data-sum=\"{}\" data-folded=\"{}\" data-valid=\"{}\">\n"
                  "<caption>{}</caption>\n<thead><tr><th>word</th><th>offset</th><th>bytes</th>"
                  "<th>value</th><th>running 32-bit sum</th></tr></thead>\n<tbody>\n",
-                 name, steps.words.size(), h32(steps.sum), h16(steps.folded), check.valid, caption);
+                 name, steps.words.size(), hex32(steps.sum), hex16(steps.folded), check.valid,
+                 caption);
   word_rows(out, steps, data_base);
   if (std::any_of(steps.words.begin(), steps.words.end(),
                   [](const ChecksumWord& w) { return w.padded; })) {
@@ -835,20 +832,22 @@ void checksums_section(Out out, const FrameView& v) {
 
 void incremental_rows(Out out, const IncrementalUpdate& u) {
   const auto term = [&](std::string_view name, std::string_view from, std::uint16_t value) {
-    fmt::format_to(out, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", name, from, h16(value));
+    fmt::format_to(out, "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n", name, from, hex16(value));
   };
-  term("~HC", fmt::format("~{}, the request's checksum", h16(u.old_checksum)), u.eqn3_sum.terms[0]);
-  term("~m", fmt::format("~{}, the request's type and code", h16(u.old_word)), u.eqn3_sum.terms[1]);
+  term("~HC", fmt::format("~{}, the request's checksum", hex16(u.old_checksum)),
+       u.eqn3_sum.terms[0]);
+  term("~m", fmt::format("~{}, the request's type and code", hex16(u.old_word)),
+       u.eqn3_sum.terms[1]);
   term("m'", "the reply's type and code", u.eqn3_sum.terms[2]);
   fmt::format_to(out, "<tr class=\"step\"><td>sum</td><td>32 bits</td><td>{}</td></tr>\n",
-                 h32(u.eqn3_sum.sum));
+                 hex32(u.eqn3_sum.sum));
   for (const CarryFold& f : u.eqn3_sum.folds) {
     fmt::format_to(out,
                    "<tr class=\"step\"><td>fold</td><td>{} &rarr; {} + {}</td><td>{}</td></tr>\n",
-                   h32(f.before), h16(f.low), h16(f.carry), h16(f.after));
+                   hex32(f.before), hex16(f.low), hex16(f.carry), hex16(f.after));
   }
   fmt::format_to(out, "<tr class=\"total\"><td>HC'</td><td>~{}</td><td>{}</td></tr>\n",
-                 h16(u.eqn3_sum.folded), h16(u.eqn3));
+                 hex16(u.eqn3_sum.folded), hex16(u.eqn3));
 }
 
 // The terms of eqn. 3 in a table, whether the reply's checksum field is
@@ -860,27 +859,27 @@ void incremental_table(Out out, const IncrementalUpdate& u, std::uint16_t actual
                  "data-eqn3=\"{}\" data-reply-checksum=\"{}\" data-matches=\"{}\">\n"
                  "<caption>RFC 1624 eqn. 3</caption>\n"
                  "<thead><tr><th>term</th><th>from</th><th>value</th></tr></thead>\n<tbody>\n",
-                 h16(u.old_checksum), h16(u.old_word), h16(u.new_word), h16(u.eqn3), h16(actual),
-                 matches);
+                 hex16(u.old_checksum), hex16(u.old_word), hex16(u.new_word), hex16(u.eqn3),
+                 hex16(actual), matches);
   incremental_rows(out, u);
   fmt::format_to(out,
                  "<tr><td>reply</td><td>its checksum field</td><td>{}</td></tr>\n</tbody>\n"
                  "</table>\n",
-                 h16(actual));
+                 hex16(actual));
   if (matches) {
     fmt::format_to(out, "<p class=\"verdict good\">matches: the reply's checksum is {}</p>\n",
-                   h16(actual));
+                   hex16(actual));
   } else {
     fmt::format_to(out,
                    "<p class=\"verdict bad\">does not match: eqn. 3 gives {}, the reply's "
                    "checksum field holds {}; more than the type changed, or a checksum is "
                    "wrong</p>\n",
-                   h16(u.eqn3), h16(actual));
+                   hex16(u.eqn3), hex16(actual));
   }
   // RFC 1624 3: the two equations differ only where RFC 1141 gives -0.
   fmt::format_to(
       out, "<p>RFC 1141's older equation <code>HC' = HC + m + ~m'</code> gives {}{}.</p>\n",
-      h16(u.rfc1141),
+      hex16(u.rfc1141),
       u.rfc1141 == u.eqn3 ? ", the same" : ": -0 where eqn. 3 gives +0 (RFC 1624 section 3)");
 }
 
@@ -892,13 +891,13 @@ void reply_block(Out out, const DecodedCapture& c, const EchoPair& pair, const F
   const IncrementalUpdate u = update_for(request, v.packet);
   fmt::format_to(
       out, "<h3>Echo reply to {}</h3>\n<p>Round-trip time: {}</p>\n", frame_link(c, pair.request),
-      pair.rtt_ns ? duration_text(*pair.rtt_ns) : "not known (the frames have no timestamps)");
+      pair.rtt_ns ? rtt_text(*pair.rtt_ns) : "not known (the frames have no timestamps)");
   fmt::format_to(out,
                  "<p>The reply returns the request's message with one 16-bit word changed, type "
                  "and code: m = {} becomes m' = {} (the dashed word in the bytes above). RFC 1624 "
                  "eqn. 3 updates the checksum HC from that word alone: "
                  "<code>HC' = ~(~HC + ~m + m')</code>.</p>\n",
-                 h16(u.old_word), h16(u.new_word));
+                 hex16(u.old_word), hex16(u.new_word));
   if (pseudo_header_changed(request, v.packet)) {
     fmt::format_to(out,
                    "<p class=\"note\">The request went to {}, and the reply comes from {}, a "
@@ -924,7 +923,7 @@ void request_line(Out out, const DecodedCapture& c, const CaptureIndex& index, s
   if (const EchoPair* pair = index.pair_of_request[i]) {
     fmt::format_to(out, "<p class=\"pair-note\">Answered by {}{}.</p>\n",
                    frame_link(c, pair->reply),
-                   pair->rtt_ns ? fmt::format(" after {}", duration_text(*pair->rtt_ns)) : "");
+                   pair->rtt_ns ? fmt::format(" after {}", rtt_text(*pair->rtt_ns)) : "");
   } else if (index.unanswered[i]) {
     fmt::format_to(out,
                    "<p class=\"pair-note bad\">No frame of this capture answers this echo "

@@ -214,8 +214,9 @@ std::expected<void, std::string> write_html(const std::string& path,
   if (!out) return std::unexpected(fmt::format("--html: cannot write {}", path));
   out << render_html_page(capture);
   if (!out.flush()) return std::unexpected(fmt::format("--html: cannot write {}", path));
-  std::fprintf(stderr, "icmp-lab decode: wrote %s (%zu packets): open it in a browser\n",
-               path.c_str(), capture.frames.size());
+  const std::size_t packets = capture.frames.size();
+  std::fprintf(stderr, "icmp-lab decode: wrote %s (%zu %s): open it in a browser\n", path.c_str(),
+               packets, packets == 1 ? "packet" : "packets");
   return {};
 }
 

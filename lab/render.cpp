@@ -23,13 +23,6 @@ constexpr std::size_t kValueWidth = 14;
 constexpr std::size_t kWordsShownInFull = 64;
 constexpr std::size_t kBytesShownInFull = 512;
 
-std::string h16(std::uint32_t v) {
-  return fmt::format("0x{:04x}", v);
-}
-std::string h32(std::uint32_t v) {
-  return fmt::format("0x{:08x}", v);
-}
-
 // "  name              value         note"
 void row(std::string& out, std::string_view indent, std::string_view name, std::string_view value,
          std::string_view note = {}) {
@@ -47,7 +40,8 @@ void row(std::string& out, std::string_view indent, std::string_view name, std::
 }
 
 std::string fold_text(const CarryFold& f) {
-  return fmt::format("{} -> {} + {} = {}", h32(f.before), h16(f.low), h16(f.carry), h16(f.after));
+  return fmt::format("{} -> {} + {} = {}", hex32(f.before), hex16(f.low), hex16(f.carry),
+                     hex16(f.after));
 }
 
 void ipv4_rows(std::string& out, std::string_view indent, const Ipv4Header& h, bool quoted,
@@ -73,7 +67,7 @@ void ipv4_rows(std::string& out, std::string_view indent, const Ipv4Header& h, b
   row(out, indent, "TTL", fmt::format("{}", h.ttl));
   row(out, indent, "protocol", fmt::format("{}", h.protocol),
       std::string(ip_protocol_name(h.protocol)));
-  row(out, indent, "header checksum", h16(h.checksum.value),
+  row(out, indent, "header checksum", hex16(h.checksum.value),
       checksum_note(h.checksum, "the header sums", style));
   row(out, indent, "source", fmt::format("{}", h.source));
   row(out, indent, "destination", fmt::format("{}", h.destination));
@@ -216,10 +210,10 @@ std::string checksum_body(const ChecksumSteps& steps, const RenderOptions& optio
     if (steps.pseudo_header && w.part != part) {
       if (w.part == ChecksumPart::kData && i > 0) {
         const std::uint32_t pseudo = steps.words[i - 1].running;
-        out += fmt::format("  (the pseudo-header alone: {}, folded {})\n", h32(pseudo),
-                           h16(ones_complement_sum({static_cast<std::uint16_t>(pseudo >> 16),
-                                                    static_cast<std::uint16_t>(pseudo)})
-                                   .folded));
+        out += fmt::format("  (the pseudo-header alone: {}, folded {})\n", hex32(pseudo),
+                           hex16(ones_complement_sum({static_cast<std::uint16_t>(pseudo >> 16),
+                                                      static_cast<std::uint16_t>(pseudo)})
+                                     .folded));
       }
       out += fmt::format("  {}\n", options.style.dim(part_heading(steps, w.part)));
     }
@@ -227,20 +221,21 @@ std::string checksum_body(const ChecksumSteps& steps, const RenderOptions& optio
     const std::string pair = w.padded ? fmt::format("{:02x} 00*", w.value >> 8)
                                       : fmt::format("{:02x} {:02x} ", w.value >> 8, w.value & 0xFF);
     padded = padded || w.padded;
-    out += fmt::format("  {:>4}  {:>6}  {}  {}  {}\n", i + 1, w.offset, pair, h16(w.value),
-                       h32(w.running));
+    out += fmt::format("  {:>4}  {:>6}  {}  {}  {}\n", i + 1, w.offset, pair, hex16(w.value),
+                       hex32(w.running));
   }
   if (padded) {
     out += "  * an odd last byte is paired with a zero low byte (RFC 1071 4.1)\n";
   }
   out += '\n';
   if (steps.folds.empty()) {
-    out += fmt::format("  no carry to fold: the sum {} already fits in 16 bits\n", h32(steps.sum));
+    out +=
+        fmt::format("  no carry to fold: the sum {} already fits in 16 bits\n", hex32(steps.sum));
   } else {
     out += "  fold each carry back into the low 16 bits (end-around carry):\n";
     for (const CarryFold& f : steps.folds) out += fmt::format("    {}\n", fold_text(f));
   }
-  out += fmt::format("  one's complement sum: {}\n", h16(steps.folded));
+  out += fmt::format("  one's complement sum: {}\n", hex16(steps.folded));
   return out;
 }
 
@@ -253,7 +248,7 @@ std::string checksum_verdict(const ChecksumSteps& steps, const Style& style) {
                        style.good("valid"), what);
   }
   return fmt::format("  {}: the sum is {}, not 0xffff: the checksum field or the data is wrong\n",
-                     style.bad("INVALID"), h16(steps.folded));
+                     style.bad("INVALID"), hex16(steps.folded));
 }
 
 // `cut_bytes`: what the capture's snap length left out of the packet.
@@ -263,11 +258,11 @@ void icmp_header_rows(std::string& out, const IcmpMessage& m, std::size_t cut_by
   row(out, "  ", "type", fmt::format("{}", m.type.value()), icmp_type_label(m.type));
   row(out, "  ", "code", fmt::format("{}", m.code), icmp_code_label(m.type, m.code));
   if (m.checksum) {
-    row(out, "  ", "checksum", h16(m.checksum_field),
+    row(out, "  ", "checksum", hex16(m.checksum_field),
         checksum_note(*m.checksum,
                       v6 ? "with the pseudo-header, the message sums" : "the message sums", style));
   } else {
-    row(out, "  ", "checksum", h16(m.checksum_field),
+    row(out, "  ", "checksum", hex16(m.checksum_field),
         cut_bytes != 0 ? style.bad(unchecked_checksum_text(cut_bytes))
                        : unchecked_checksum_text(cut_bytes));
   }
@@ -352,7 +347,7 @@ std::string capture_line(const Capture& capture, std::size_t number, std::size_t
 std::string checksum_note(const ChecksumCheck& c, std::string_view what, const Style& style) {
   if (c.valid) return style.good("valid") + fmt::format(": {} to 0xffff", what);
   return style.bad("INVALID") + fmt::format(": {} to {}, not 0xffff; the right value is {}", what,
-                                            h16(c.sum), h16(c.expected));
+                                            hex16(c.sum), hex16(c.expected));
 }
 
 std::string describe_data(std::span<const std::uint8_t> data) {
@@ -409,8 +404,8 @@ std::string render_checksum(std::span<const std::uint8_t> bytes, const ChecksumS
                      verify ? ", checksum field included" : "");
   out += checksum_body(steps, options);
   if (!verify) {
-    out += fmt::format("  checksum = ~{} = {}\n", h16(steps.folded),
-                       style.heading(h16(steps.checksum)));
+    out += fmt::format("  checksum = ~{} = {}\n", hex16(steps.folded),
+                       style.heading(hex16(steps.checksum)));
     return out;
   }
   return out + checksum_verdict(steps, style);
@@ -422,29 +417,30 @@ std::string render_incremental(const IncrementalUpdate& u, const RenderOptions& 
   std::string body;
   std::string& out = body;
   const auto sum_lines = [&](const OnesComplementSum& s) {
-    out += fmt::format("      sum  = {}\n", h32(s.sum));
+    out += fmt::format("      sum  = {}\n", hex32(s.sum));
     for (const CarryFold& f : s.folds) out += fmt::format("      fold   {}\n", fold_text(f));
   };
   out += style.heading("RFC 1624 eqn. 3, what pong runs:") + " HC' = ~(~HC + ~m + m')\n";
-  out += fmt::format("      ~HC  = ~{} = {}\n", h16(u.old_checksum), h16(u.eqn3_sum.terms[0]));
-  out += fmt::format("      ~m   = ~{} = {}\n", h16(u.old_word), h16(u.eqn3_sum.terms[1]));
-  out += fmt::format("       m'  =          {}\n", h16(u.new_word));
+  out += fmt::format("      ~HC  = ~{} = {}\n", hex16(u.old_checksum), hex16(u.eqn3_sum.terms[0]));
+  out += fmt::format("      ~m   = ~{} = {}\n", hex16(u.old_word), hex16(u.eqn3_sum.terms[1]));
+  out += fmt::format("       m'  =          {}\n", hex16(u.new_word));
   sum_lines(u.eqn3_sum);
-  out += fmt::format("      HC'  = ~{} = {}\n", h16(u.eqn3_sum.folded), style.heading(h16(u.eqn3)));
+  out += fmt::format("      HC'  = ~{} = {}\n", hex16(u.eqn3_sum.folded),
+                     style.heading(hex16(u.eqn3)));
   out += style.heading("RFC 1141's older equation (RFC 1624 eqn. 2):") + " HC' = HC + m + ~m'\n";
-  out += fmt::format("       HC  =          {}\n", h16(u.old_checksum));
-  out += fmt::format("       m   =          {}\n", h16(u.old_word));
-  out += fmt::format("      ~m'  = ~{} = {}\n", h16(u.new_word), h16(u.rfc1141_sum.terms[2]));
+  out += fmt::format("       HC  =          {}\n", hex16(u.old_checksum));
+  out += fmt::format("       m   =          {}\n", hex16(u.old_word));
+  out += fmt::format("      ~m'  = ~{} = {}\n", hex16(u.new_word), hex16(u.rfc1141_sum.terms[2]));
   sum_lines(u.rfc1141_sum);
-  out += fmt::format("      HC'  = {}\n", style.heading(h16(u.rfc1141)));
+  out += fmt::format("      HC'  = {}\n", style.heading(hex16(u.rfc1141)));
   if (u.eqn3 == u.rfc1141) {
-    out += fmt::format("  both give {}\n", h16(u.eqn3));
+    out += fmt::format("  both give {}\n", hex16(u.eqn3));
   } else {
     out += fmt::format(
         "  they differ: eqn. 3 gives {}, RFC 1141 gives {}.\n"
         "  0x0000 and 0xffff are +0 and -0, one number in one's complement, but a checksum\n"
         "  computed from scratch is 0xffff only when every byte it covers is zero (RFC 1624 3)\n",
-        h16(u.eqn3), h16(u.rfc1141));
+        hex16(u.eqn3), hex16(u.rfc1141));
   }
   std::string indented;
   std::size_t start = 0;
@@ -463,21 +459,22 @@ std::string render_rfc1624_example(const Rfc1624Example& e, const RenderOptions&
   const auto& u = e.update;
   out += style.heading("Where RFC 1141's equation goes wrong: RFC 1624 section 4's example") + '\n';
   out += fmt::format("  the other header words sum to {}; one word m = {} becomes m' = {}\n",
-                     h16(e.others), h16(e.old_word), h16(e.new_word));
-  out += fmt::format("  old checksum  HC  = ~({} + {}) = ~{} = {}\n", h16(e.others),
-                     h16(e.old_word), h16(e.old_sum.folded), h16(e.old_checksum));
-  out += fmt::format("  recomputed    HC' = ~({} + {}) = ~{} = {}\n", h16(e.others),
-                     h16(e.new_word), h16(e.new_sum.folded), style.heading(h16(e.recomputed)));
-  out += fmt::format("  RFC 1141      HC' = {} + {} + ~{} = {}   {}\n", h16(e.old_checksum),
-                     h16(e.old_word), h16(e.new_word), h16(u.rfc1141),
+                     hex16(e.others), hex16(e.old_word), hex16(e.new_word));
+  out += fmt::format("  old checksum  HC  = ~({} + {}) = ~{} = {}\n", hex16(e.others),
+                     hex16(e.old_word), hex16(e.old_sum.folded), hex16(e.old_checksum));
+  out +=
+      fmt::format("  recomputed    HC' = ~({} + {}) = ~{} = {}\n", hex16(e.others),
+                  hex16(e.new_word), hex16(e.new_sum.folded), style.heading(hex16(e.recomputed)));
+  out += fmt::format("  RFC 1141      HC' = {} + {} + ~{} = {}   {}\n", hex16(e.old_checksum),
+                     hex16(e.old_word), hex16(e.new_word), hex16(u.rfc1141),
                      u.rfc1141 == e.recomputed
                          ? style.good("right")
                          : style.bad("wrong") + ": -0, where the recomputation gives +0");
-  out +=
-      fmt::format("  eqn. 3        HC' = ~(~{} + ~{} + {}) = ~({} + {} + {}) = ~{} = {}   {}\n",
-                  h16(e.old_checksum), h16(e.old_word), h16(e.new_word), h16(u.eqn3_sum.terms[0]),
-                  h16(u.eqn3_sum.terms[1]), h16(u.eqn3_sum.terms[2]), h16(u.eqn3_sum.folded),
-                  h16(u.eqn3), u.eqn3 == e.recomputed ? style.good("right") : style.bad("wrong"));
+  out += fmt::format("  eqn. 3        HC' = ~(~{} + ~{} + {}) = ~({} + {} + {}) = ~{} = {}   {}\n",
+                     hex16(e.old_checksum), hex16(e.old_word), hex16(e.new_word),
+                     hex16(u.eqn3_sum.terms[0]), hex16(u.eqn3_sum.terms[1]),
+                     hex16(u.eqn3_sum.terms[2]), hex16(u.eqn3_sum.folded), hex16(u.eqn3),
+                     u.eqn3 == e.recomputed ? style.good("right") : style.bad("wrong"));
   out +=
       "  RFC 1624 section 3: \"RFC 1141 yields an updated header checksum of -0 when it should "
       "be +0\"\n";
@@ -524,6 +521,24 @@ std::string render_decoded(const DecodedPacket& p, const Capture& capture, std::
          decoded_body(p, options);
 }
 
+std::string hex16(std::uint32_t value) {
+  return fmt::format("0x{:04x}", value);
+}
+
+std::string hex32(std::uint32_t value) {
+  return fmt::format("0x{:08x}", value);
+}
+
+std::string milliseconds_text(std::int64_t nanoseconds) {
+  return fmt::format("{:.3f} ms", static_cast<double>(nanoseconds) / 1e6);
+}
+
+std::string rtt_text(std::int64_t nanoseconds) {
+  if (nanoseconds >= 0) return milliseconds_text(nanoseconds);
+  return milliseconds_text(nanoseconds) +
+         " (the reply is stamped before its request: the capturing host's clock stepped back)";
+}
+
 std::string format_capture_time(std::int64_t timestamp_ns) {
   constexpr std::int64_t kNsPerSecond = 1'000'000'000;
   // Floored, so that a time before 1970 still has 0 to 999999999 ns.
@@ -544,10 +559,6 @@ std::string format_capture_time(std::int64_t timestamp_ns) {
 }
 
 namespace {
-
-std::string milliseconds(std::int64_t nanoseconds) {
-  return fmt::format("{:.3f} ms", static_cast<double>(nanoseconds) / 1e6);
-}
 
 std::string plural(std::size_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
@@ -599,7 +610,7 @@ std::string pairs_text(const DecodedCapture& c, const Style& style) {
     const Frame& reply = c.frames[pair.reply];
     out += fmt::format("  packet {} -> packet {}: {}", request.origin.number, reply.origin.number,
                        echo_text(*request.decoded));
-    if (pair.rtt_ns) out += ", rtt " + milliseconds(*pair.rtt_ns);
+    if (pair.rtt_ns) out += ", rtt " + rtt_text(*pair.rtt_ns);
     if (pair.duplicate) out += " " + style.bad("DUP!") + " (a second reply)";
     out += "\n";
   }
@@ -646,7 +657,7 @@ std::string pseudo_header_lines(const ReplyExplanation& r, const Style& style) {
       section("the pseudo-header", "RFC 8200 8.1: the addresses are in the ICMPv6 checksum", style);
   const std::size_t length = r.reply_icmp.size();
   out += fmt::format("  request  {} > {}, {} bytes, next header 58: sums to {}\n", request.source,
-                     request.destination, length, h16(*r.request_pseudo_header_sum));
+                     request.destination, length, hex16(*r.request_pseudo_header_sum));
   if (r.reply_source.is_unspecified()) {
     out += fmt::format(
         "  reply    from a unicast address of the receiving interface, which the kernel picks "
@@ -655,7 +666,7 @@ std::string pseudo_header_lines(const ReplyExplanation& r, const Style& style) {
     return out;
   }
   out += fmt::format("  reply    {} > {}, {} bytes, next header 58: sums to {}\n", r.reply_source,
-                     r.reply_destination, length, h16(*r.reply_pseudo_header_sum));
+                     r.reply_destination, length, hex16(*r.reply_pseudo_header_sum));
   out +=
       "  the reply swaps source and destination, which only reorders the words, and one's\n"
       "  complement addition does not care about order (RFC 1071 2(A)): the pseudo-header adds\n"
@@ -668,10 +679,10 @@ std::string full_recomputation_lines(const ReplyExplanation& r, const Style& sty
   std::string out = "  " + style.heading("1. full recomputation (RFC 1071)") +
                     fmt::format(" over the reply's {}{} bytes, checksum field set to 0:\n",
                                 v6 ? "pseudo-header and its " : "", r.reply_icmp.size());
-  out += fmt::format("      {} words sum to {}\n", r.full.words.size(), h32(r.full.sum));
+  out += fmt::format("      {} words sum to {}\n", r.full.words.size(), hex32(r.full.sum));
   for (const CarryFold& f : r.full.folds) out += fmt::format("      fold   {}\n", fold_text(f));
-  out += fmt::format("      checksum = ~{} = {}\n", h16(r.full.folded),
-                     style.heading(h16(r.full.checksum)));
+  out += fmt::format("      checksum = ~{} = {}\n", hex16(r.full.folded),
+                     style.heading(hex16(r.full.checksum)));
   if (v6) {
     const Ipv6PseudoHeader& p = *r.full.pseudo_header;
     out += fmt::format(
@@ -692,7 +703,7 @@ std::string agreement_lines(const ReplyExplanation& r, const Style& style) {
     out += fmt::format(
         "  the recomputation and eqn. 3 agree: {}; pong writes {}, and the reply "
         "{}\n",
-        h16(r.full.checksum), h16(r.new_checksum),
+        hex16(r.full.checksum), hex16(r.new_checksum),
         r.reply_verifies ? style.good("verifies") +
                                (r.full.pseudo_header ? " (with its pseudo-header it sums to 0xffff)"
                                                      : " (it sums to 0xffff)")
@@ -702,8 +713,8 @@ std::string agreement_lines(const ReplyExplanation& r, const Style& style) {
         "  {}: the recomputation gives {}, eqn. 3 gives {}, and pong writes {}. Every byte "
         "of this reply is zero, the one case RFC 1624 section 3 sets aside; the reply pong "
         "builds {}\n",
-        style.bad("the two disagree"), h16(r.full.checksum), h16(r.incremental.eqn3),
-        h16(r.new_checksum),
+        style.bad("the two disagree"), hex16(r.full.checksum), hex16(r.incremental.eqn3),
+        hex16(r.new_checksum),
         r.reply_verifies ? style.good("verifies") : style.bad("does NOT verify"));
   }
   if (r.request.family() == wire::IpFamily::kIpv6) {
@@ -756,7 +767,7 @@ std::string render_reply(const ReplyExplanation& r, const Capture& capture, std:
   std::string out = capture_line(capture, number, capture.bytes.size(), style);
   out += fmt::format("  echo request {} > {}: id {}, seq {}, {} data bytes, checksum {}\n\n",
                      r.request.source(), r.request.destination(), req.identifier.value_or(0),
-                     req.sequence.value_or(0), req.data.size(), h16(r.old_checksum));
+                     req.sequence.value_or(0), req.data.size(), hex16(r.old_checksum));
 
   const std::string reply_source =
       r.reply_source.is_unspecified() ? "(the kernel's choice)" : fmt::format("{}", r.reply_source);
@@ -771,11 +782,11 @@ std::string render_reply(const ReplyExplanation& r, const Capture& capture, std:
     return fmt::format("type {} ({}), code {}", type.value(), icmp_type_label(type), word & 0xFF);
   };
   out += fmt::format("    request  {:02x} {:02x}  m  = {}  {}\n", r.old_word >> 8,
-                     r.old_word & 0xFF, h16(r.old_word), type_code(r.old_word));
+                     r.old_word & 0xFF, hex16(r.old_word), type_code(r.old_word));
   out +=
       fmt::format("    reply    {}  m' = {}  {}\n",
                   style.changed(fmt::format("{:02x} {:02x}", r.new_word >> 8, r.new_word & 0xFF)),
-                  h16(r.new_word), type_code(r.new_word));
+                  hex16(r.new_word), type_code(r.new_word));
   out += fmt::format(
       "  identifier, sequence number and data go back unchanged ({}); then the checksum\n\n", rfc);
   if (v6) out += pseudo_header_lines(r, style) + '\n';
@@ -818,9 +829,9 @@ std::string render_crafted(const CraftedRequest& request, const CraftOptions& op
     const std::string_view correct = v6 ? "correct, pseudo-header included" : "correct";
     std::string checksum_text =
         request.checksum_valid
-            ? fmt::format("checksum {} ({})", h16(request.checksum), correct)
+            ? fmt::format("checksum {} ({})", hex16(request.checksum), correct)
             : fmt::format("checksum {} (deliberately wrong; the right one is {})",
-                          h16(request.checksum), h16(request.correct_checksum));
+                          hex16(request.checksum), hex16(request.correct_checksum));
     const std::string route = sending ? fmt::format("to {}", options.destination)
                                       : fmt::format("{} > {}", options.source, options.destination);
     const std::string_view only =

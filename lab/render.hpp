@@ -46,6 +46,20 @@ std::string render_capture(const DecodedCapture& capture, const RenderOptions& o
 // "12:00:00.000123 UTC" style: the date and time of a capture's timestamp.
 std::string format_capture_time(std::int64_t timestamp_ns);
 
+// "0x1c46" and "0x0001e389": how every output writes a 16-bit word and a
+// 32-bit sum.
+std::string hex16(std::uint32_t value);
+std::string hex32(std::uint32_t value);
+
+// "0.182 ms": a time between two capture timestamps.
+std::string milliseconds_text(std::int64_t nanoseconds);
+
+// An echo pair's round-trip time, "0.182 ms". A negative one, the reply
+// stamped before its request, says why it can be: the capture's clock
+// stepped back between them (timestamps come from the capturing host's
+// wall clock, which NTP or an admin may set back).
+std::string rtt_text(std::int64_t nanoseconds);
+
 std::string render_reply(const ReplyExplanation& reply, const Capture& capture, std::size_t number,
                          const RenderOptions& options);
 

@@ -3,6 +3,7 @@
 // cover its captured bytes bit for bit, with no gap and no overlap.
 #include "field_layout.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -269,19 +270,20 @@ TEST(FieldLayout, RestOfHeaderAsEachTypeDrawsIt) {
   const auto names = [](const std::vector<LayoutField>& fields) {
     std::vector<std::string> out;
     for (const LayoutField& f : fields) {
-      if (f.part != FieldPart::kIpv4Header) out.push_back(f.name);
+      if (f.part != FieldPart::kIpv4Header && f.part != FieldPart::kQuotedIpv4Header) {
+        out.push_back(f.name);
+      }
     }
     return out;
   };
   // RFC 1191 4: fragmentation needed, with the next-hop MTU.
   auto fields = field_layout(icmp_with_quote({3, 4, 0, 0, 0, 0, 0x05, 0xdc}));
   EXPECT_EQ(names(fields), (std::vector<std::string>{"type", "code", "checksum", "unused",
-                                                     "next-hop MTU", "quoted datagram"}));
+                                                     "next-hop MTU", "quoted data"}));
   EXPECT_EQ(field(fields, "next-hop MTU").decimal, "1500");
   EXPECT_EQ(field(fields, "code").meaning, "fragmentation needed and DF set");
-  EXPECT_EQ(field(fields, "quoted datagram").meaning,
-            "the original IP header and the first 8 bytes of its data (RFC 792): 172.22.0.2 > "
-            "172.22.0.3, ICMP echo request id 4660 seq 1, 8 bytes of its data");
+  EXPECT_EQ(field(fields, "quoted data").meaning,
+            "8 bytes of the original's data, ICMP echo request id 4660 seq 1");
   // RFC 792 Parameter Problem: an 8-bit pointer.
   fields = field_layout(icmp_with_quote({12, 0, 0, 0, 9, 0, 0, 0}));
   EXPECT_EQ(field(fields, "pointer").bit_width, 8u);
@@ -308,6 +310,57 @@ TEST(FieldLayout, RestOfHeaderAsEachTypeDrawsIt) {
   EXPECT_EQ(field(fields, "rest of header").hex, "0x01020304");
 }
 
+// RFC 792 Time Exceeded: "Internet Header + 64 bits of Original Data
+// Datagram", drawn as the original's own header, then its data.
+TEST(FieldLayout, AnErrorsQuoteIsDrawnAsTheOriginalsHeader) {
+  const auto request = test::from_hex(kCraftedRequestHex);
+  std::vector<std::uint8_t> icmp = {11, 0, 0, 0, 0, 0, 0, 0};
+  icmp.insert(icmp.end(), request.begin(), request.begin() + 28);
+  const DecodedPacket p = decoded(ipv4_datagram(icmp));
+  expect_covers_every_bit(p, "time exceeded");
+  const auto fields = field_layout(p);
+  std::vector<LayoutField> quoted;
+  for (const LayoutField& f : fields) {
+    if (f.part == FieldPart::kQuotedIpv4Header) quoted.push_back(f);
+  }
+  constexpr FieldPart kQ = FieldPart::kQuotedIpv4Header;
+  constexpr std::size_t kAt = (20 + 8) * 8;  // after the IPv4 and ICMP headers
+  expect_layout(quoted, {
+                            {"version", kQ, kAt, 4, "0x4", "4", ""},
+                            {"IHL", kQ, kAt + 4, 4, "0x5", "5", "x 4 = 20 bytes of header"},
+                            {"TOS", kQ, kAt + 8, 8, "0x00", "0", "DSCP 0, ECN 0"},
+                            {"total length", kQ, kAt + 16, 16, "0x002d", "45",
+                             "bytes in the original datagram"},
+                            {"identification", kQ, kAt + 32, 16, "0x0000", "0", ""},
+                            {"flags", kQ, kAt + 48, 3, "0x2", "2", "DF (don't fragment)"},
+                            {"fragment offset", kQ, kAt + 51, 13, "0x0000", "0", ""},
+                            {"TTL", kQ, kAt + 64, 8, "0x40", "64", ""},
+                            {"protocol", kQ, kAt + 72, 8, "0x01", "1", "ICMP"},
+                            {"header checksum", kQ, kAt + 80, 16, "0xe29e", "58014",
+                             "valid: the header sums to 0xffff"},
+                            {"source", kQ, kAt + 96, 32, "0xac160002", "172.22.0.2", ""},
+                            {"destination", kQ, kAt + 128, 32, "0xac160003", "172.22.0.3", ""},
+                        });
+  const LayoutField& data = fields.back();
+  EXPECT_EQ(data.name, "quoted data");
+  EXPECT_EQ(data.part, FieldPart::kData);
+  EXPECT_EQ(data.bit_offset, kAt + 160);
+  EXPECT_EQ(data.bit_width, 64u);
+  EXPECT_EQ(data.hex, "08 00 65 bd 12 34 00 01");
+  EXPECT_EQ(field_part_name(kQ), "quoted IPv4 header");
+}
+
+TEST(FieldLayout, AQuoteThatIsNoHeaderIsOneFieldThatSaysWhy) {
+  std::vector<std::uint8_t> icmp = {3, 1, 0, 0, 0, 0, 0, 0, 0x45, 0, 0, 0x2d, 0, 0};
+  const DecodedPacket p = decoded(ipv4_datagram(icmp));
+  expect_covers_every_bit(p, "a short quote");
+  const auto fields = field_layout(p);
+  EXPECT_EQ(fields.back().name, "quoted datagram");
+  EXPECT_EQ(fields.back().meaning,
+            "the original IP header and the first 8 bytes of its data (RFC 792); the quoted "
+            "header is cut short: 6 bytes, an IPv4 header needs at least 20");
+}
+
 TEST(FieldLayout, Icmpv6ErrorsAsRfc4443DrawsThem) {
   const auto request = test::ping6_request();
   std::vector<std::uint8_t> icmp{2, 0, 0, 0, 0, 0, 0x05, 0x00};
@@ -316,8 +369,18 @@ TEST(FieldLayout, Icmpv6ErrorsAsRfc4443DrawsThem) {
   EXPECT_EQ(field(fields, "type").meaning, "packet too big");
   EXPECT_EQ(field(fields, "MTU").bit_width, 32u);
   EXPECT_EQ(field(fields, "MTU").decimal, "1280");
-  EXPECT_EQ(field(fields, "quoted packet").bit_width, request.size() * 8);
-  EXPECT_EQ(field(fields, "quoted packet").part, FieldPart::kData);
+  std::vector<std::string> quoted_header;
+  for (const LayoutField& f : fields) {
+    if (f.part == FieldPart::kQuotedIpv6Header) quoted_header.push_back(f.name);
+  }
+  EXPECT_EQ(quoted_header,
+            (std::vector<std::string>{"version", "traffic class", "flow label", "payload length",
+                                      "next header", "hop limit", "source", "destination"}));
+  EXPECT_EQ(field(fields, "quoted data").bit_width, (request.size() - 40) * 8);
+  EXPECT_EQ(field(fields, "quoted data").part, FieldPart::kData);
+  EXPECT_EQ(field(fields, "quoted data").meaning,
+            fmt::format("{} bytes of the original's data, ICMPv6 echo request id 18437 seq 1",
+                        request.size() - 40));
 
   icmp = {4, 1, 0, 0, 0, 0, 0, 6};
   icmp.insert(icmp.end(), request.begin(), request.begin() + 48);

@@ -37,6 +37,12 @@ constexpr std::string_view kReplyHex =
 constexpr std::string_view kBadChecksumHex =
     "4500 002d 0000 4000 4001 e29e ac16 0002 ac16 0003 0800 65be 1234 0001 6865 6c6c "
     "6f20 6672 6f6d 2063 6c69 656e 74";
+// A router's RFC 792 Time Exceeded for the request above sent with TTL 1:
+// from 172.22.0.1, quoting the request's header (TTL 1) and its first 8
+// data bytes, the ICMP echo header.
+constexpr std::string_view kTimeExceededHex =
+    "45c0 0038 1f40 0000 4001 0296 ac16 0001 ac16 0002 0b00 750d 0000 0000 4500 002d "
+    "0000 4000 0101 219f ac16 0002 ac16 0003 0800 65bd 1234 0001";
 // The Ethernet header of the ping -6 reply (test_lab_captures.hpp's -xx dump).
 constexpr std::string_view kPing6ReplyEthernetHex = "a696 a285 fa60 f6af b66a 5148 86dd";
 
@@ -250,6 +256,24 @@ TEST(HtmlPage, TheIpv6DiagramDrawsAddressesOverFourRows) {
   EXPECT_EQ(count(section, "<tr class=\"spanned\"></tr>"), 6u);  // 3 under each address
 }
 
+TEST(HtmlPage, AnErrorsQuoteIsDrawnAsTheOriginalsHeaderAndTheTextListsTheSame) {
+  DecodedCapture c;
+  c.frames.push_back(frame_of(test::from_hex(kTimeExceededHex), 1));
+  const std::string section = section_of(render_html_page(c), 1);
+  EXPECT_NE(section.find("<tr class=\"part\"><th colspan=\"32\">quoted IPv4 header (RFC 792: the "
+                         "header of the datagram the error is about): 20 bytes</th></tr>"),
+            std::string::npos);
+  // The quote's TTL, field 20 of the layout (12 of the IPv4 header, 4 of
+  // the ICMP header, then version, IHL, TOS, total length, identification,
+  // flags, fragment offset): 1, as the text output says.
+  EXPECT_NE(section.find("data-name=\"TTL\" data-bit-offset=\"288\" data-bit-width=\"8\" "
+                         "data-hex=\"0x01\" data-dec=\"1\""),
+            std::string::npos);
+  EXPECT_NE(section.find("quoted data: 8 bytes"), std::string::npos);
+  const std::string text = render_capture(c, RenderOptions{});
+  EXPECT_NE(text.find("\n  TTL               1\n"), std::string::npos);
+}
+
 TEST(HtmlPage, TheRulerNumbersBitsAsRfc791Does) {
   const std::string section = section_of(render_html_page(lab_capture()), 1);
   std::string tens = "<tr class=\"ruler\">";
@@ -383,6 +407,20 @@ TEST(HtmlPage, AReplyShowsRfc1624sUpdateFromItsRequest) {
             std::string::npos);
   // The request has no such table.
   EXPECT_EQ(section_of(page, 1).find("class=\"incr\""), std::string::npos);
+}
+
+TEST(HtmlPage, AReplyStampedBeforeItsRequestSaysTheClockSteppedBackAsTheTextDoes) {
+  DecodedCapture c = lab_capture();
+  c.frames[1].origin.timestamp_ns = kFirstTime - 100'000;
+  pair_echoes(c);
+  ASSERT_EQ(c.pairs.size(), 2u);
+  ASSERT_EQ(c.pairs[0].rtt_ns, -100'000);
+  const std::string said =
+      "-0.100 ms (the reply is stamped before its request: the capturing host's clock stepped "
+      "back)";
+  EXPECT_NE(render_capture(c, RenderOptions{}).find(", rtt " + said), std::string::npos);
+  EXPECT_NE(section_of(render_html_page(c), 2).find("<p>Round-trip time: " + said + "</p>"),
+            std::string::npos);
 }
 
 TEST(HtmlPage, TheChangedWordIsOutlinedInTheReplysBytes) {

@@ -337,6 +337,22 @@ TEST(RenderCraftedIpv6, SaysThePseudoHeaderIsInTheChecksum) {
   EXPECT_EQ((*captures)[0].bytes, r->datagram);
 }
 
+TEST(NumberText, HexWordsSumsAndMilliseconds) {
+  EXPECT_EQ(hex16(0x65bd), "0x65bd");
+  EXPECT_EQ(hex16(0x1), "0x0001");
+  EXPECT_EQ(hex32(0x19241), "0x00019241");
+  EXPECT_EQ(milliseconds_text(182'000), "0.182 ms");
+  EXPECT_EQ(milliseconds_text(1'234'567'890), "1234.568 ms");
+}
+
+TEST(RttText, ANegativeRoundTripSaysTheClockSteppedBack) {
+  EXPECT_EQ(rtt_text(182'000), "0.182 ms");
+  EXPECT_EQ(rtt_text(0), "0.000 ms");
+  EXPECT_EQ(rtt_text(-100'000),
+            "-0.100 ms (the reply is stamped before its request: the capturing host's clock "
+            "stepped back)");
+}
+
 TEST(FormatCaptureTime, MicrosecondsOrNanosecondsAndTimesBefore1970) {
   EXPECT_EQ(format_capture_time(1'764'690'711'961'592'000), "2025-12-02 15:51:51.961592 UTC");
   EXPECT_EQ(format_capture_time(1'000'000'001), "1970-01-01 00:00:01.000000001 UTC");

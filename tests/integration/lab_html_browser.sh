@@ -90,6 +90,8 @@ expect_status 0 "$status" "icmp-lab decode --html exits 0"
 [ -s "$TEST_TMP/request.html" ] || fail "no page written to $TEST_TMP/request.html"
 ok "the page is written ($(wc -c <"$TEST_TMP/request.html") bytes)"
 expect_grep "type +8 +echo request" "$TEST_TMP/request.out" "the text output is printed as well"
+expect_grep "wrote .*request.html \(1 packet\): open it in a browser" "$TEST_TMP/request.out" \
+  "it says where the page is, for one packet in the singular"
 
 step "Chromium runs the page: every field of the request, with its value"
 # The address asks for the IHL field (field 1) to be lit: byte 0.
