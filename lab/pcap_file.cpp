@@ -116,6 +116,32 @@ CaptureRecord record_of(std::size_t number, const pcap_pkthdr* header, const std
   return r;
 }
 
+// Why libpcap stopped at record `number`, as one sentence. libpcap reads
+// a pcapng section only while its interfaces share the first one's link
+// type, and stops at the first record after an interface that does not
+// (its words: "an interface has a type N different from the type of the
+// first interface"). Wireshark writes such files when it captures on two
+// interfaces at once, so that case says what to do; anything else is
+// damage.
+std::string unreadable_record_text(const std::string& path, std::size_t number,
+                                   std::string_view libpcap_says) {
+  const std::size_t read = number - 1;
+  const std::string before = read == 0   ? "no packet before it was read"
+                             : read == 1 ? "the packet before it was read"
+                                         : fmt::format("the {} packets before it were read", read);
+  if (libpcap_says.find("different from the type of the first interface") !=
+      std::string_view::npos) {
+    return fmt::format(
+        "{}: stopped at packet {}: the file holds interfaces of more than one link type ({}), "
+        "and libpcap reads one link type per file: save each interface's packets on their own "
+        "(in Wireshark, filter on frame.interface_id == 0, then File > Export Specified Packets); "
+        "{}",
+        path, number, libpcap_says, before);
+  }
+  return fmt::format("{}: the file is damaged at packet {} ({}); {}", path, number, libpcap_says,
+                     before);
+}
+
 // Reads every record after the file header into `file`.
 std::expected<void, LabError> read_records(pcap_t* pcap, const Filter& filter,
                                            const std::string& path, CaptureFile& file) {
@@ -127,11 +153,8 @@ std::expected<void, LabError> read_records(pcap_t* pcap, const Filter& filter,
     if (status == PCAP_ERROR_BREAK) return {};  // the end of the file
     ++number;
     if (status != 1) {
-      file.damage = LabError(
-          LabErrorKind::kTruncatedDatagram,
-          fmt::format("{}: the file is damaged at packet {} ({}); the {} packets before it were "
-                      "read",
-                      path, number, pcap_geterr(pcap), number - 1));
+      file.damage = LabError(LabErrorKind::kTruncatedDatagram,
+                             unreadable_record_text(path, number, pcap_geterr(pcap)));
       return {};
     }
     if (!filter.selects(header, data)) {

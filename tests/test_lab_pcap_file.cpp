@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -46,11 +47,12 @@ TEST_P(ExpectedOutput, DecodesToExactlyTheCommittedText) {
 INSTANTIATE_TEST_SUITE_P(EveryLinkTypeAndFormat, ExpectedOutput,
                          testing::Values("ethernet.pcap", "ethernet.pcapng", "sll.pcap",
                                          "sll2.pcap", "raw.pcap", "loopback.pcap", "mixed.pcap",
-                                         "snaplen.pcap", "truncated.pcap"),
+                                         "snaplen.pcap", "truncated.pcap", "two-interfaces.pcapng"),
                          [](const testing::TestParamInfo<const char*>& param) {
                            std::string name = param.param;
+                           // gtest names: letters, digits and underscores.
                            for (char& c : name) {
-                             if (c == '.') c = '_';
+                             if (std::isalnum(static_cast<unsigned char>(c)) == 0) c = '_';
                            }
                            return name;
                          });
@@ -125,6 +127,22 @@ TEST(ReadCaptureFile, ATruncatedFileKeepsThePacketsBeforeTheDamage) {
                 "/truncated.pcap: the file is damaged at packet 8 (truncated dump file; "
                 "tried to read 118 captured bytes, only got 98); the 7 packets before it "
                 "were read");
+}
+
+// Wireshark capturing on eth0 and "any" at once writes one pcapng section
+// with an Ethernet and a Linux cooked interface; libpcap stops there.
+TEST(ReadCaptureFile, InterfacesOfTwoLinkTypesSayHowToSplitThem) {
+  const auto file = read_capture_file(kData + "/two-interfaces.pcapng", "");
+  ASSERT_TRUE(file);
+  EXPECT_TRUE(file->records.empty());
+  ASSERT_TRUE(file->damage);
+  EXPECT_EQ(file->damage->message,
+            kData +
+                "/two-interfaces.pcapng: stopped at packet 1: the file holds interfaces of more "
+                "than one link type (an interface has a type 113 different from the type of the "
+                "first interface), and libpcap reads one link type per file: save each "
+                "interface's packets on their own (in Wireshark, filter on frame.interface_id == "
+                "0, then File > Export Specified Packets); no packet before it was read");
 }
 
 TEST(ReadCaptureFile, AnUnknownLinkTypeIsNamed) {

@@ -25,6 +25,10 @@
 #                   (and its reset)
 #   truncated.pcap  ethernet.pcap without its last 20 bytes
 #   wifi.pcap       a link type icmp-lab does not decode (802.11)
+#   two-interfaces.pcapng
+#                   ethernet.pcap and sll.pcap as the two interfaces of one
+#                   pcapng file, as Wireshark writes a capture on two
+#                   interfaces: libpcap reads one link type per file
 set -euo pipefail
 BIN=$(cd "${1:?usage: make-captures.sh BUILD_BIN_DIR [--expected-only]}" && pwd)
 EXPECTED_ONLY=0
@@ -104,6 +108,7 @@ step "the link types and the format tcpdump cannot write"
 "$BIN/capture_tool" relink "$DATA/ethernet.pcap" "$DATA/loopback.pcap" null
 "$BIN/capture_tool" relink "$DATA/sll.pcap" "$DATA/wifi.pcap" ieee802_11
 "$BIN/capture_tool" pcapng "$DATA/ethernet.pcap" "$DATA/ethernet.pcapng"
+"$BIN/capture_tool" pcapng "$DATA/ethernet.pcap" "$DATA/sll.pcap" "$DATA/two-interfaces.pcapng"
 size=$(stat -c %s "$DATA/ethernet.pcap")
 head -c $((size - 20)) "$DATA/ethernet.pcap" >"$DATA/truncated.pcap"
 stop_pong

@@ -6,9 +6,12 @@
 //     macOS's address families, 2 and 30, little-endian as a Mac writes them;
 //     ieee802_11: a link type icmp-lab does not decode, for its error);
 //   - as pcapng (libpcap 1.10 reads pcapng but cannot write it), one
-//     Section Header, one Interface Description and an Enhanced Packet
-//     Block per packet, as the pcapng specification lays them out:
-//       capture_tool pcapng IN OUT
+//     Section Header, one Interface Description per input and an Enhanced
+//     Packet Block per packet, as the pcapng specification lays them out;
+//     with two inputs, the interfaces come first, as Wireshark writes a
+//     capture on two interfaces, then the packets of the first and of the
+//     second:
+//       capture_tool pcapng IN [IN2] OUT
 // The IP header is found with icmp-lab's own ip_header_in.
 #include <pcap/pcap.h>
 
@@ -109,10 +112,32 @@ void put16(std::vector<std::uint8_t>& out, std::uint16_t v) {
   out.push_back(static_cast<std::uint8_t>(v >> 8));
 }
 
-// pcapng, little-endian: SHB (type 0x0a0d0d0a), IDB (type 1), EPB (type 6).
-int to_pcapng(const char* in_path, const char* out_path) {
-  Capture in;
-  if (!read_capture(in_path, in)) return 1;
+// An Enhanced Packet Block: the packet, on interface `interface`.
+void put_packet(std::vector<std::uint8_t>& out, std::uint32_t interface, const Packet& p) {
+  const std::uint32_t padded = (p.header.caplen + 3u) & ~3u;
+  const std::uint32_t length = 32 + padded;
+  // if_tsresol defaults to 6: microseconds since the epoch, in 64 bits.
+  const std::uint64_t us = std::uint64_t(p.header.ts.tv_sec) * 1000000u +
+                           static_cast<std::uint64_t>(p.header.ts.tv_usec);
+  put32(out, 6);
+  put32(out, length);
+  put32(out, interface);
+  put32(out, static_cast<std::uint32_t>(us >> 32));
+  put32(out, static_cast<std::uint32_t>(us));
+  put32(out, p.header.caplen);
+  put32(out, p.header.len);
+  out.insert(out.end(), p.bytes.begin(), p.bytes.end());
+  out.resize(out.size() + (padded - p.header.caplen), 0);
+  put32(out, length);
+}
+
+// pcapng, little-endian: SHB (type 0x0a0d0d0a), an IDB (type 1) per
+// input, EPBs (type 6).
+int to_pcapng(const std::vector<const char*>& in_paths, const char* out_path) {
+  std::vector<Capture> inputs(in_paths.size());
+  for (std::size_t i = 0; i < in_paths.size(); ++i) {
+    if (!read_capture(in_paths[i], inputs[i])) return 1;
+  }
   std::vector<std::uint8_t> out;
   put32(out, 0x0a0d0d0a);
   put32(out, 28);
@@ -122,28 +147,16 @@ int to_pcapng(const char* in_path, const char* out_path) {
   put32(out, 0xffffffff);  // section length: not given
   put32(out, 0xffffffff);
   put32(out, 28);
-  put32(out, 1);
-  put32(out, 20);
-  put16(out, static_cast<std::uint16_t>(in.dlt));
-  put16(out, 0);
-  put32(out, static_cast<std::uint32_t>(in.snap_length));
-  put32(out, 20);
-  for (const Packet& p : in.packets) {
-    const std::uint32_t padded = (p.header.caplen + 3u) & ~3u;
-    const std::uint32_t length = 32 + padded;
-    // if_tsresol defaults to 6: microseconds since the epoch, in 64 bits.
-    const std::uint64_t us = std::uint64_t(p.header.ts.tv_sec) * 1000000u +
-                             static_cast<std::uint64_t>(p.header.ts.tv_usec);
-    put32(out, 6);
-    put32(out, length);
-    put32(out, 0);
-    put32(out, static_cast<std::uint32_t>(us >> 32));
-    put32(out, static_cast<std::uint32_t>(us));
-    put32(out, p.header.caplen);
-    put32(out, p.header.len);
-    out.insert(out.end(), p.bytes.begin(), p.bytes.end());
-    out.resize(out.size() + (padded - p.header.caplen), 0);
-    put32(out, length);
+  for (const Capture& in : inputs) {
+    put32(out, 1);
+    put32(out, 20);
+    put16(out, static_cast<std::uint16_t>(in.dlt));
+    put16(out, 0);
+    put32(out, static_cast<std::uint32_t>(in.snap_length));
+    put32(out, 20);
+  }
+  for (std::uint32_t interface = 0; interface < inputs.size(); ++interface) {
+    for (const Packet& p : inputs[interface].packets) put_packet(out, interface, p);
   }
   std::ofstream file(out_path, std::ios::binary | std::ios::trunc);
   file.write(reinterpret_cast<const char*>(out.data()), static_cast<std::streamsize>(out.size()));
@@ -155,9 +168,10 @@ int to_pcapng(const char* in_path, const char* out_path) {
 int main(int argc, char** argv) {
   const std::string command = argc > 1 ? argv[1] : "";
   if (command == "relink" && argc == 5) return relink(argv[2], argv[3], argv[4]);
-  if (command == "pcapng" && argc == 4) return to_pcapng(argv[2], argv[3]);
+  if (command == "pcapng" && argc == 4) return to_pcapng({argv[2]}, argv[3]);
+  if (command == "pcapng" && argc == 5) return to_pcapng({argv[2], argv[3]}, argv[4]);
   std::fprintf(stderr,
                "usage: capture_tool relink IN OUT raw|null|ieee802_11\n"
-               "       capture_tool pcapng IN OUT\n");
+               "       capture_tool pcapng IN [IN2] OUT\n");
   return 2;
 }

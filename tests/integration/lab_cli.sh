@@ -537,7 +537,7 @@ lab 2
 echo "== decode FILE: pcap and pcapng from tests/data, told apart by their magic"
 DATA=$TESTLIB_ROOT/tests/data
 for name in ethernet.pcap ethernet.pcapng sll.pcap sll2.pcap raw.pcap loopback.pcap mixed.pcap \
-  snaplen.pcap truncated.pcap wifi.pcap; do
+  snaplen.pcap truncated.pcap wifi.pcap two-interfaces.pcapng; do
   want=$(sed -n 's/^exit status //p' "$DATA/$name.stderr")
   (cd "$DATA" && "$LAB" --color never decode "$name" >"$T/out" 2>"$T/err") || status=$?
   status=${status:-0}
