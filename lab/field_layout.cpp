@@ -117,24 +117,24 @@ class LayoutBuilder {
 // original's (RFC 792: "Internet Header + 64 bits of Original Data
 // Datagram").
 void add_ipv4_header(LayoutBuilder& b, const Ipv4Header& h, bool quoted) {
-  const FieldPart kPart = quoted ? FieldPart::kQuotedIpv4Header : FieldPart::kIpv4Header;
-  b.add({"version", kPart, 4});
-  b.add({"IHL", kPart, 4, fmt::format("x 4 = {} bytes of header", h.header_length)});
-  b.add({"TOS", kPart, 8, dscp_ecn_text(h.tos)});
-  b.add({"total length", kPart, 16,
+  const FieldPart part = quoted ? FieldPart::kQuotedIpv4Header : FieldPart::kIpv4Header;
+  b.add({"version", part, 4});
+  b.add({"IHL", part, 4, fmt::format("x 4 = {} bytes of header", h.header_length)});
+  b.add({"TOS", part, 8, dscp_ecn_text(h.tos)});
+  b.add({"total length", part, 16,
          quoted ? "bytes in the original datagram" : "bytes, header included"});
-  b.add({"identification", kPart, 16});
-  b.add({"flags", kPart, 3, ipv4_flags_text(h), h.reserved_flag});
-  b.add({"fragment offset", kPart, 13,
+  b.add({"identification", part, 16});
+  b.add({"flags", part, 3, ipv4_flags_text(h), h.reserved_flag});
+  b.add({"fragment offset", part, 13,
          h.fragment_offset == 0
              ? ""
              : fmt::format("x 8 = byte {}", std::size_t{h.fragment_offset} * 8)});
-  b.add({"TTL", kPart, 8});
-  b.add({"protocol", kPart, 8, std::string(ip_protocol_name(h.protocol))});
-  b.add({"header checksum", kPart, 16, checksum_note(h.checksum, "the header sums", Style{}),
+  b.add({"TTL", part, 8});
+  b.add({"protocol", part, 8, std::string(ip_protocol_name(h.protocol))});
+  b.add({"header checksum", part, 16, checksum_note(h.checksum, "the header sums", Style{}),
          !h.checksum.valid});
-  b.add({"source", kPart, 32, {}, false, fmt::format("{}", h.source)});
-  b.add({"destination", kPart, 32, {}, false, fmt::format("{}", h.destination)});
+  b.add({"source", part, 32, {}, false, fmt::format("{}", h.source)});
+  b.add({"destination", part, 32, {}, false, fmt::format("{}", h.destination)});
 }
 
 // RFC 791 3.1: "The option field is variable in length. There may be zero
@@ -143,19 +143,19 @@ void add_ipv4_header(LayoutBuilder& b, const Ipv4Header& h, bool quoted) {
 // that the internet header ends on a 32 bit boundary"), and bytes that are
 // no well-formed option are one field too.
 void add_ipv4_options(LayoutBuilder& b, const Ipv4Header& h, bool quoted) {
-  const FieldPart kPart = quoted ? FieldPart::kQuotedIpv4Options : FieldPart::kIpv4Options;
+  const FieldPart part = quoted ? FieldPart::kQuotedIpv4Options : FieldPart::kIpv4Options;
   std::size_t used = 0;
   for (const Ipv4Option& o : h.option_list) {
-    b.add_bytes(fmt::format("option: {}", ip_option_name(o.type)), kPart, o.length,
+    b.add_bytes(fmt::format("option: {}", ip_option_name(o.type)), part, o.length,
                 fmt::format("type {}, {} byte{}", o.type, o.length, o.length == 1 ? "" : "s"));
     used += o.length;
   }
   if (used >= h.options.size()) return;
   const std::size_t rest = h.options.size() - used;
   if (h.options_malformed) {
-    b.add_bytes("malformed options", kPart, rest, "bytes that are not a well-formed option", true);
+    b.add_bytes("malformed options", part, rest, "bytes that are not a well-formed option", true);
   } else {
-    b.add_bytes("padding", kPart, rest, "after the end of option list");
+    b.add_bytes("padding", part, rest, "after the end of option list");
   }
 }
 
@@ -163,25 +163,25 @@ void add_ipv4_options(LayoutBuilder& b, const Ipv4Header& h, bool quoted) {
 
 // `quoted`: the header of the packet an ICMPv6 error quotes (RFC 4443 3.1).
 void add_ipv6_header(LayoutBuilder& b, const Ipv6Header& h, bool quoted) {
-  const FieldPart kPart = quoted ? FieldPart::kQuotedIpv6Header : FieldPart::kIpv6Header;
-  b.add({"version", kPart, 4});
-  b.add({"traffic class", kPart, 8, dscp_ecn_text(h.traffic_class)});
-  b.add({"flow label", kPart, 20,
+  const FieldPart part = quoted ? FieldPart::kQuotedIpv6Header : FieldPart::kIpv6Header;
+  b.add({"version", part, 4});
+  b.add({"traffic class", part, 8, dscp_ecn_text(h.traffic_class)});
+  b.add({"flow label", part, 20,
          h.flow_label == 0 ? "none (RFC 6437)" : "the sender's choice per flow (RFC 6437)"});
-  b.add({"payload length", kPart, 16,
+  b.add({"payload length", part, 16,
          quoted ? "bytes after the header, in the original packet" : "bytes after this header"});
-  b.add({"next header", kPart, 8, std::string(ip_protocol_name(h.next_header))});
-  b.add({"hop limit", kPart, 8});
+  b.add({"next header", part, 8, std::string(ip_protocol_name(h.next_header))});
+  b.add({"hop limit", part, 8});
   constexpr std::size_t kAddressBits = 128;  // RFC 8200 3: "128-bit address"
   b.add({"source",
-         kPart,
+         part,
          kAddressBits,
          fmt::format("{} (RFC 5952)", h.source),
          false,
          {},
          ipv6_full_form(h.source)});
   b.add({"destination",
-         kPart,
+         part,
          kAddressBits,
          fmt::format("{} (RFC 5952)", h.destination),
          false,
@@ -266,12 +266,9 @@ std::string quoted_transport_text(const QuotedTransport& t) {
 // field, then its data as one field. A quote whose header could not be
 // read is one field, with the reason.
 void add_quote(LayoutBuilder& b, const QuotedDatagram& q, bool v6) {
-  const std::string_view what =
-      v6 ? "as much of the invoking packet as fits in the minimum IPv6 MTU (RFC 4443 3.1)"
-         : "the original IP header and the first 8 bytes of its data (RFC 792)";
   if (!q.header) {
     b.add_rest(v6 ? "quoted packet" : "quoted datagram", FieldPart::kData,
-               fmt::format("{}; {}", what, q.problem));
+               fmt::format("{}; {}", quote_rule_text(v6), q.problem));
     return;
   }
   if (const auto* v4 = std::get_if<Ipv4Header>(&*q.header)) {

@@ -110,7 +110,11 @@ std::string frame_summary(const Frame& f) {
 std::string time_text(const FrameOrigin& o, std::optional<std::int64_t> first_ns) {
   if (!o.timestamp_ns) return "";
   std::string out = format_capture_time(*o.timestamp_ns);
-  if (first_ns) out += fmt::format(" (+{})", milliseconds_text(*o.timestamp_ns - *first_ns));
+  if (first_ns) {
+    // A frame stamped before the first (the clock stepped back) is "-".
+    const std::int64_t since_first = *o.timestamp_ns - *first_ns;
+    out += fmt::format(" ({}{})", since_first >= 0 ? "+" : "", milliseconds_text(since_first));
+  }
   return out;
 }
 

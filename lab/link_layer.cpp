@@ -39,8 +39,9 @@ std::optional<wire::IpFamily> family_at(std::span<const std::uint8_t> frame, std
 
 // How many VLAN tags follow the MAC addresses: an 802.1Q tag, or an 802.1ad
 // service tag (some switches write it as 0x8100 too) over an 802.1Q one.
-// Two at most: a frame with more names neither IPv4 nor IPv6 where the
-// EtherType should be, and is skipped.
+// Two at most: in a frame with more, what stands where the EtherType should
+// be names neither IPv4 nor IPv6, so a capture file's frame is skipped and
+// a pasted one is no IP packet found.
 std::size_t vlan_tags(std::span<const std::uint8_t> frame) {
   if (frame.size() < 14) return 0;
   const std::uint16_t outer = be16_at(frame, 12);

@@ -1,6 +1,7 @@
 // Where the IP header starts in a captured frame, and which IP it is.
 // `tcpdump -x` and -X print from the IP header; `-xx`, `-XX` and Wireshark
-// include the link layer: Ethernet (with or without an 802.1Q tag) or,
+// include the link layer: Ethernet (untagged, with an 802.1Q tag, or with
+// 802.1ad's two) or,
 // for `tcpdump -i any`, Linux's cooked header, version 1 or 2. Each says
 // IPv4 (EtherType 0x0800) or IPv6 (0x86dd, RFC 2464 3).
 #pragma once
@@ -36,8 +37,8 @@ struct LinkLayer {
 };
 
 // Picks the reading under which an IP header fits the bytes, preferring
-// one that is confirmed, in this order: none, Ethernet, 802.1Q, cooked,
-// cooked v2. A reading fits when its type field (or, without a link
+// one that is confirmed, in this order: none, Ethernet, 802.1Q, 802.1ad,
+// cooked, cooked v2. A reading fits when its type field (or, without a link
 // layer, the version) names a family and that family's view parses there
 // (wire::Ipv4Packet, wire::Ipv6Packet). It is confirmed by a right IPv4
 // header checksum, or, since IPv6 has no header checksum (RFC 8200 3), by

@@ -56,8 +56,7 @@ void ipv4_rows(std::string& out, std::string_view indent, const Ipv4Header& h, b
         fmt::format("; the {} bytes after it (link-layer padding) are not part of it", trailing);
   }
   row(out, indent, "total length", fmt::format("{}", h.total_length), total_note);
-  row(out, indent, "identification", fmt::format("{}", h.identification),
-      fmt::format("0x{:04x}", h.identification));
+  row(out, indent, "identification", fmt::format("{}", h.identification), hex16(h.identification));
   row(out, indent, "flags",
       fmt::format("0b{:d}{:d}{:d}", h.reserved_flag, h.dont_fragment, h.more_fragments),
       ipv4_flags_text(h));
@@ -267,10 +266,8 @@ void icmp_header_rows(std::string& out, const IcmpMessage& m, std::size_t cut_by
                        : unchecked_checksum_text(cut_bytes));
   }
   if (m.identifier) {
-    row(out, "  ", "identifier", fmt::format("{}", *m.identifier),
-        fmt::format("0x{:04x}", *m.identifier));
-    row(out, "  ", "sequence number", fmt::format("{}", *m.sequence),
-        fmt::format("0x{:04x}", *m.sequence));
+    row(out, "  ", "identifier", fmt::format("{}", *m.identifier), hex16(*m.identifier));
+    row(out, "  ", "sequence number", fmt::format("{}", *m.sequence), hex16(*m.sequence));
   } else if (m.mtu) {
     row(out, "  ", v6 ? "MTU" : "next-hop MTU", fmt::format("{}", *m.mtu),
         v6 ? "of the next-hop link (RFC 4443 3.2)" : "RFC 1191");
@@ -281,9 +278,9 @@ void icmp_header_rows(std::string& out, const IcmpMessage& m, std::size_t cut_by
         v6 ? fmt::format("the error is at octet {} of the quoted packet (RFC 4443 3.4)", *m.pointer)
            : fmt::format("the error is at octet {} of the quoted header", *m.pointer));
   } else if (m.quoted) {
-    row(out, "  ", "unused", fmt::format("0x{:08x}", m.rest_of_header));
+    row(out, "  ", "unused", hex32(m.rest_of_header));
   } else {
-    row(out, "  ", "rest of header", fmt::format("0x{:08x}", m.rest_of_header));
+    row(out, "  ", "rest of header", hex32(m.rest_of_header));
   }
   if (m.timestamps) {
     constexpr const char* names[] = {"originate", "receive", "transmit"};
@@ -301,16 +298,8 @@ void icmp_body(std::string& out, const IcmpMessage& m, const RenderOptions& opti
   const bool v6 = m.type.family() == wire::IpFamily::kIpv6;
   if (m.quoted) {
     out += '\n';
-    out += v6 ? section("quoted packet",
-                        fmt::format("{} bytes: as much of the invoking packet as fits in the "
-                                    "minimum IPv6 MTU (RFC 4443 3.1)",
-                                    m.data.size()),
-                        style)
-              : section("quoted datagram",
-                        fmt::format("{} bytes: the original IP header and the first 8 bytes of "
-                                    "its data (RFC 792)",
-                                    m.data.size()),
-                        style);
+    out += section(v6 ? "quoted packet" : "quoted datagram",
+                   fmt::format("{} bytes: {}", m.data.size(), quote_rule_text(v6)), style);
     quoted_rows(out, *m.quoted, style);
   } else if (!m.data.empty() || m.type.is_echo_request() || m.type.is_echo_reply()) {
     out += '\n';
@@ -529,6 +518,11 @@ std::string hex32(std::uint32_t value) {
   return fmt::format("0x{:08x}", value);
 }
 
+std::string_view quote_rule_text(bool v6) {
+  return v6 ? "as much of the invoking packet as fits in the minimum IPv6 MTU (RFC 4443 3.1)"
+            : "the original IP header and the first 8 bytes of its data (RFC 792)";
+}
+
 std::string milliseconds_text(std::int64_t nanoseconds) {
   return fmt::format("{:.3f} ms", static_cast<double>(nanoseconds) / 1e6);
 }
@@ -577,7 +571,8 @@ std::string frame_line(const Frame& f, std::optional<std::int64_t> first_ns, con
   if (o.timestamp_ns) {
     out += ", " + format_capture_time(*o.timestamp_ns);
     if (first_ns) {
-      out += fmt::format(" (+{:.6f} s)", static_cast<double>(*o.timestamp_ns - *first_ns) / 1e9);
+      // "+": after the first frame; "-": before it, the clock stepped back.
+      out += fmt::format(" ({:+.6f} s)", static_cast<double>(*o.timestamp_ns - *first_ns) / 1e9);
     }
   }
   return out + "\n";
@@ -594,8 +589,8 @@ std::string frame_text(const Frame& f, std::optional<std::int64_t> first_ns,
 
 // "ICMP 10.0.0.1 > 10.0.0.2, id 0x1234, seq 1"
 std::string echo_text(const DecodedPacket& request) {
-  return fmt::format("{} {} > {}, id 0x{:04x}, seq {}", icmp_name(request.family()),
-                     request.source(), request.destination(), *request.icmp->identifier,
+  return fmt::format("{} {} > {}, id {}, seq {}", icmp_name(request.family()), request.source(),
+                     request.destination(), hex16(*request.icmp->identifier),
                      *request.icmp->sequence);
 }
 

@@ -51,6 +51,12 @@ std::string format_capture_time(std::int64_t timestamp_ns);
 std::string hex16(std::uint32_t value);
 std::string hex32(std::uint32_t value);
 
+// What an ICMP error quotes of the packet it is about, by its RFC's rule:
+// "the original IP header and the first 8 bytes of its data (RFC 792)",
+// or for ICMPv6 "as much of the invoking packet as fits in the minimum
+// IPv6 MTU (RFC 4443 3.1)".
+std::string_view quote_rule_text(bool v6);
+
 // "0.182 ms": a time between two capture timestamps.
 std::string milliseconds_text(std::int64_t nanoseconds);
 

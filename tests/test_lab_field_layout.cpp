@@ -350,6 +350,41 @@ TEST(FieldLayout, AnErrorsQuoteIsDrawnAsTheOriginalsHeader) {
   EXPECT_EQ(field_part_name(kQ), "quoted IPv4 header");
 }
 
+TEST(FieldLayout, AQuotedHeadersOptionsAreTheirOwnPart) {
+  // The request as sent with a Router Alert option (RFC 2113): IHL 6.
+  std::vector<std::uint8_t> quote = {0x46, 0,   0,    49, 0,    0,    0x40, 0,    1, 1,    0,
+                                     0,    172, 22,   0,  2,    172,  22,   0,    3, 0x94, 0x04,
+                                     0,    0,   0x08, 0,  0x65, 0xbd, 0x12, 0x34, 0, 1};
+  const std::uint16_t sum = wire::internet_checksum(std::span(quote).first(24));
+  quote[10] = static_cast<std::uint8_t>(sum >> 8);
+  quote[11] = static_cast<std::uint8_t>(sum);
+  std::vector<std::uint8_t> icmp = {11, 0, 0, 0, 0, 0, 0, 0};
+  icmp.insert(icmp.end(), quote.begin(), quote.end());
+  const DecodedPacket p = decoded(ipv4_datagram(icmp));
+  expect_covers_every_bit(p, "a quote with options");
+  const auto fields = field_layout(p);
+  constexpr std::size_t kAt = (20 + 8) * 8;
+  std::vector<const LayoutField*> options;
+  for (const LayoutField& f : fields) {
+    if (f.part == FieldPart::kQuotedIpv4Options) options.push_back(&f);
+  }
+  ASSERT_EQ(options.size(), 1u);
+  EXPECT_EQ(options[0]->name, "option: router alert");
+  EXPECT_EQ(options[0]->bit_offset, kAt + 160);
+  EXPECT_EQ(options[0]->bit_width, 32u);
+  for (const LayoutField& f : fields) {
+    if (f.part == FieldPart::kQuotedIpv4Header && f.name == "IHL") {
+      EXPECT_EQ(f.meaning, "x 4 = 24 bytes of header");
+    }
+    if (f.part == FieldPart::kQuotedIpv4Header && f.name == "header checksum") {
+      EXPECT_EQ(f.meaning, "valid: the header sums to 0xffff");  // options included
+    }
+  }
+  EXPECT_EQ(fields.back().name, "quoted data");
+  EXPECT_EQ(fields.back().bit_offset, kAt + 192);
+  EXPECT_EQ(field_part_name(FieldPart::kQuotedIpv4Options), "quoted IPv4 options");
+}
+
 TEST(FieldLayout, AQuoteThatIsNoHeaderIsOneFieldThatSaysWhy) {
   std::vector<std::uint8_t> icmp = {3, 1, 0, 0, 0, 0, 0, 0, 0x45, 0, 0, 0x2d, 0, 0};
   const DecodedPacket p = decoded(ipv4_datagram(icmp));
@@ -378,6 +413,12 @@ TEST(FieldLayout, Icmpv6ErrorsAsRfc4443DrawsThem) {
                                       "next header", "hop limit", "source", "destination"}));
   EXPECT_EQ(field(fields, "quoted data").bit_width, (request.size() - 40) * 8);
   EXPECT_EQ(field(fields, "quoted data").part, FieldPart::kData);
+  for (const LayoutField& f : fields) {
+    if (f.part == FieldPart::kQuotedIpv6Header && f.name == "payload length") {
+      EXPECT_EQ(f.meaning, "bytes after the header, in the original packet");
+    }
+  }
+  EXPECT_EQ(field_part_name(FieldPart::kQuotedIpv6Header), "quoted IPv6 header");
   EXPECT_EQ(field(fields, "quoted data").meaning,
             fmt::format("{} bytes of the original's data, ICMPv6 echo request id 18437 seq 1",
                         request.size() - 40));

@@ -270,6 +270,15 @@ TEST(HtmlPage, AnErrorsQuoteIsDrawnAsTheOriginalsHeaderAndTheTextListsTheSame) {
                          "data-hex=\"0x01\" data-dec=\"1\""),
             std::string::npos);
   EXPECT_NE(section.find("quoted data: 8 bytes"), std::string::npos);
+  // ICMPv6: the quoted packet's header under RFC 4443's title.
+  DecodedCapture v6;
+  auto too_big = test::from_hex("0200 0000 0000 0500");  // packet too big, MTU 1280
+  const auto request = test::ping6_request();
+  too_big.insert(too_big.end(), request.begin(), request.end());
+  v6.frames.push_back(frame_of(test::ipv6_packet(too_big), 1));
+  EXPECT_NE(render_html_page(v6).find("quoted IPv6 header (RFC 4443 3.1: the header of the packet "
+                                      "the error is about): 40 bytes"),
+            std::string::npos);
   const std::string text = render_capture(c, RenderOptions{});
   EXPECT_NE(text.find("\n  TTL               1\n"), std::string::npos);
 }
@@ -419,8 +428,14 @@ TEST(HtmlPage, AReplyStampedBeforeItsRequestSaysTheClockSteppedBackAsTheTextDoes
       "-0.100 ms (the reply is stamped before its request: the capturing host's clock stepped "
       "back)";
   EXPECT_NE(render_capture(c, RenderOptions{}).find(", rtt " + said), std::string::npos);
-  EXPECT_NE(section_of(render_html_page(c), 2).find("<p>Round-trip time: " + said + "</p>"),
-            std::string::npos);
+  const std::string page = render_html_page(c);
+  EXPECT_NE(section_of(page, 2).find("<p>Round-trip time: " + said + "</p>"), std::string::npos);
+  // Its time from the first frame is negative, not "+-".
+  EXPECT_NE(section_of(page, 2).find("UTC (-0.100 ms)"), std::string::npos);
+  EXPECT_EQ(page.find("+-"), std::string::npos);
+  const std::string text = render_capture(c, RenderOptions{});
+  EXPECT_NE(text.find("UTC (-0.000100 s)"), std::string::npos);
+  EXPECT_EQ(text.find("+-"), std::string::npos);
 }
 
 TEST(HtmlPage, TheChangedWordIsOutlinedInTheReplysBytes) {

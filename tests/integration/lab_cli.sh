@@ -564,6 +564,16 @@ printf '%s\n' "$TCPDUMP_X" >"$T/dump.txt"
 lab 0 decode "$T/dump.txt"
 out_has "identifier        21780"
 
+echo "== decode --html: where the page went, and how many packets it holds"
+lab 0 decode "$T/dump.txt" --html "$T/one.html"
+[ -s "$T/one.html" ] || fail "$LAST: no page written"
+err_line="icmp-lab decode: wrote $T/one.html (1 packet): open it in a browser"
+[ "$(cat "$T/err")" = "$err_line" ] || fail "$LAST: stderr is not exactly: $err_line"
+ok
+lab 0 decode "$DATA/ethernet.pcap" --html "$T/eight.html"
+grep -qF "wrote $T/eight.html (8 packets): open it in a browser" "$T/err" || fail "$LAST: $(cat "$T/err")"
+ok
+
 echo "== craft --pcap: a file that tcpdump and icmp-lab read back"
 lab 0 craft --bad-checksum --pcap "$T/broken.pcap"
 out_has "# "
