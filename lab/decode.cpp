@@ -306,6 +306,10 @@ QuotedDatagram read_quoted(wire::IpFamily family, std::span<const std::uint8_t> 
   q.payload_bytes = rest.size();
   q.leading.assign(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(
                                                     std::min<std::size_t>(rest.size(), 8)));
+  // A fragment after the first has no transport header: its data starts
+  // in the middle of the original's (RFC 791 3.2, "fragment offset").
+  const auto* v4 = std::get_if<Ipv4Header>(&*q.header);
+  if (v4 != nullptr && v4->fragment_offset != 0) return q;
   q.transport = read_transport(quoted->protocol, rest);
   return q;
 }

@@ -262,9 +262,49 @@ std::string quoted_transport_text(const QuotedTransport& t) {
   return "";
 }
 
+// The first 8 bytes of a quote's data as the header of its protocol, when
+// all 8 are there and the protocol is one icmp-lab reads (decode.hpp's
+// QuotedTransport); whether it drew them.
+bool add_quoted_transport(LayoutBuilder& b, const QuotedDatagram& q) {
+  constexpr std::size_t kQuotedTransportBytes = 8;  // RFC 792: "64 bits of Original Data"
+  if (q.payload_bytes < kQuotedTransportBytes) return false;
+  const QuotedTransport& t = q.transport;
+  if (t.icmp_type) {
+    const bool v6 = t.icmp_type->family() == wire::IpFamily::kIpv6;
+    const FieldPart part = v6 ? FieldPart::kQuotedIcmpv6Header : FieldPart::kQuotedIcmpHeader;
+    b.add({"type", part, 8, icmp_type_label(*t.icmp_type)});
+    b.add({"code", part, 8, icmp_code_label(*t.icmp_type, t.icmp_code.value_or(0))});
+    b.add({"checksum", part, 16});
+    if (t.icmp_identifier) {
+      b.add({"identifier", part, 16});
+      b.add({"sequence number", part, 16});
+    } else {
+      b.add({"rest of header", part, 32});
+    }
+    return true;
+  }
+  if (t.udp_length) {
+    constexpr FieldPart kUdp = FieldPart::kQuotedUdpHeader;  // RFC 768
+    b.add({"source port", kUdp, 16});
+    b.add({"destination port", kUdp, 16});
+    b.add({"length", kUdp, 16, "bytes, header included"});
+    b.add({"checksum", kUdp, 16});
+    return true;
+  }
+  if (t.tcp_sequence) {
+    constexpr FieldPart kTcp = FieldPart::kQuotedTcpHeader;  // RFC 9293 3.1
+    b.add({"source port", kTcp, 16});
+    b.add({"destination port", kTcp, 16});
+    b.add({"sequence number", kTcp, 32});
+    return true;
+  }
+  return false;
+}
+
 // The quote of the packet that caused the error: its IP header field by
-// field, then its data as one field. A quote whose header could not be
-// read is one field, with the reason.
+// field, the first 8 bytes of its data as its protocol's header, then the
+// rest of its data as one field. A quote whose header could not be read is
+// one field, with the reason.
 void add_quote(LayoutBuilder& b, const QuotedDatagram& q, bool v6) {
   if (!q.header) {
     b.add_rest(v6 ? "quoted packet" : "quoted datagram", FieldPart::kData,
@@ -276,6 +316,10 @@ void add_quote(LayoutBuilder& b, const QuotedDatagram& q, bool v6) {
     add_ipv4_options(b, *v4, true);
   } else {
     add_ipv6_header(b, std::get<Ipv6Header>(*q.header), true);
+  }
+  if (add_quoted_transport(b, q)) {
+    b.add_rest("quoted data", FieldPart::kData, "the rest of the original's data");
+    return;
   }
   b.add_rest("quoted data", FieldPart::kData,
              fmt::format("{} bytes of the original's data{}", q.payload_bytes,
@@ -322,6 +366,14 @@ std::string_view field_part_name(FieldPart part) {
       return "quoted IPv4 options";
     case FieldPart::kQuotedIpv6Header:
       return "quoted IPv6 header";
+    case FieldPart::kQuotedIcmpHeader:
+      return "quoted ICMP header";
+    case FieldPart::kQuotedIcmpv6Header:
+      return "quoted ICMPv6 header";
+    case FieldPart::kQuotedUdpHeader:
+      return "quoted UDP header";
+    case FieldPart::kQuotedTcpHeader:
+      return "quoted TCP header";
     case FieldPart::kData:
       break;
   }

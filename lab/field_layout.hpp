@@ -34,12 +34,20 @@ enum class FieldPart : std::uint8_t {
   kQuotedIpv4Header,
   kQuotedIpv4Options,
   kQuotedIpv6Header,
+  // The first 8 bytes of the quoted packet's data, which RFC 792 quotes
+  // "to match the message to the appropriate process": its ICMP, ICMPv6,
+  // UDP or TCP header (TCP's first 8 bytes only).
+  kQuotedIcmpHeader,
+  kQuotedIcmpv6Header,
+  kQuotedUdpHeader,
+  kQuotedTcpHeader,
   kData,  // everything after: the echo data, the quoted packet's data, another protocol
 };
 
 // "IPv4 header", "IPv4 options", "IPv6 header", "ICMP header",
 // "ICMPv6 header", "quoted IPv4 header", "quoted IPv4 options", "quoted
-// IPv6 header", "data".
+// IPv6 header", "quoted ICMP header", "quoted ICMPv6 header", "quoted UDP
+// header", "quoted TCP header", "data".
 std::string_view field_part_name(FieldPart part);
 
 struct LayoutField {

@@ -475,6 +475,18 @@ std::string part_title(FieldPart part, const std::vector<LayoutField>& layout) {
     case FieldPart::kQuotedIpv6Header:
       rfc = "RFC 4443 3.1: the header of the packet the error is about";
       break;
+    case FieldPart::kQuotedIcmpHeader:
+      rfc = "RFC 792: the first 8 bytes of the original's data";
+      break;
+    case FieldPart::kQuotedIcmpv6Header:
+      rfc = "RFC 4443";
+      break;
+    case FieldPart::kQuotedUdpHeader:
+      rfc = "RFC 768";
+      break;
+    case FieldPart::kQuotedTcpHeader:
+      rfc = "RFC 9293, its first 8 bytes";
+      break;
     case FieldPart::kData:
       return fmt::format("{}: {} bytes", field_part_name(part), bits / 8);
   }

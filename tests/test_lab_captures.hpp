@@ -84,6 +84,16 @@ inline constexpr std::string_view kPing6TcpdumpX =
     "\t0x0050:  2021 2223 2425 2627 2829 2a2b 2c2d 2e2f  .!\"#$%&'()*+,-./\n"
     "\t0x0060:  3031 3233 3435 3637                      01234567\n";
 
+// `icmp-lab craft --id 4660 --seq 1 --data 'hello from client' -q`: the
+// IPv4 echo request the lab's tests draw.
+inline constexpr std::string_view kCraftedRequestHex =
+    "4500 002d 0000 4000 4001 e29e ac16 0002 ac16 0003 0800 65bd 1234 0001 6865 6c6c "
+    "6f20 6672 6f6d 2063 6c69 656e 74";
+// The same with --bad-checksum: 0x65be where 0x65bd is right.
+inline constexpr std::string_view kCraftedBadChecksumHex =
+    "4500 002d 0000 4000 4001 e29e ac16 0002 ac16 0003 0800 65be 1234 0001 6865 6c6c "
+    "6f20 6672 6f6d 2063 6c69 656e 74";
+
 // The request without its Ethernet header, as plain hex.
 inline constexpr std::string_view kPing6RequestHex =
     "6006 1f06 0040 3a40 fd00 0172 0022 0000 0000 0000 0000 0002 fd00 0172 0022 0000 "

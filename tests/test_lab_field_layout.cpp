@@ -23,14 +23,8 @@
 namespace pong::lab {
 namespace {
 
-// `icmp-lab craft --id 4660 --seq 1 --data 'hello from client' -q`
-constexpr std::string_view kCraftedRequestHex =
-    "4500 002d 0000 4000 4001 e29e ac16 0002 ac16 0003 0800 65bd 1234 0001 6865 6c6c "
-    "6f20 6672 6f6d 2063 6c69 656e 74";
-// The same with --bad-checksum: the ICMP checksum one too high.
-constexpr std::string_view kBadChecksumRequestHex =
-    "4500 002d 0000 4000 4001 e29e ac16 0002 ac16 0003 0800 65be 1234 0001 6865 6c6c "
-    "6f20 6672 6f6d 2063 6c69 656e 74";
+using test::kCraftedBadChecksumHex;
+using test::kCraftedRequestHex;
 
 struct Expected {
   std::string_view name;
@@ -176,7 +170,7 @@ TEST(FieldLayout, BytesHoldingTwoFieldsBelongToBoth) {
 }
 
 TEST(FieldLayout, ABadChecksumIsAProblemWithTheTextOutputsSentence) {
-  const auto fields = field_layout(decoded(test::from_hex(kBadChecksumRequestHex)));
+  const auto fields = field_layout(decoded(test::from_hex(kCraftedBadChecksumHex)));
   const LayoutField& checksum = field(fields, "checksum");
   EXPECT_TRUE(checksum.problem);
   EXPECT_EQ(checksum.hex, "0x65be");
@@ -270,20 +264,16 @@ TEST(FieldLayout, RestOfHeaderAsEachTypeDrawsIt) {
   const auto names = [](const std::vector<LayoutField>& fields) {
     std::vector<std::string> out;
     for (const LayoutField& f : fields) {
-      if (f.part != FieldPart::kIpv4Header && f.part != FieldPart::kQuotedIpv4Header) {
-        out.push_back(f.name);
-      }
+      if (f.part == FieldPart::kIcmpHeader) out.push_back(f.name);
     }
     return out;
   };
   // RFC 1191 4: fragmentation needed, with the next-hop MTU.
   auto fields = field_layout(icmp_with_quote({3, 4, 0, 0, 0, 0, 0x05, 0xdc}));
-  EXPECT_EQ(names(fields), (std::vector<std::string>{"type", "code", "checksum", "unused",
-                                                     "next-hop MTU", "quoted data"}));
+  EXPECT_EQ(names(fields),
+            (std::vector<std::string>{"type", "code", "checksum", "unused", "next-hop MTU"}));
   EXPECT_EQ(field(fields, "next-hop MTU").decimal, "1500");
   EXPECT_EQ(field(fields, "code").meaning, "fragmentation needed and DF set");
-  EXPECT_EQ(field(fields, "quoted data").meaning,
-            "8 bytes of the original's data, ICMP echo request id 4660 seq 1");
   // RFC 792 Parameter Problem: an 8-bit pointer.
   fields = field_layout(icmp_with_quote({12, 0, 0, 0, 9, 0, 0, 0}));
   EXPECT_EQ(field(fields, "pointer").bit_width, 8u);
@@ -341,13 +331,19 @@ TEST(FieldLayout, AnErrorsQuoteIsDrawnAsTheOriginalsHeader) {
                             {"source", kQ, kAt + 96, 32, "0xac160002", "172.22.0.2", ""},
                             {"destination", kQ, kAt + 128, 32, "0xac160003", "172.22.0.3", ""},
                         });
-  const LayoutField& data = fields.back();
-  EXPECT_EQ(data.name, "quoted data");
-  EXPECT_EQ(data.part, FieldPart::kData);
-  EXPECT_EQ(data.bit_offset, kAt + 160);
-  EXPECT_EQ(data.bit_width, 64u);
-  EXPECT_EQ(data.hex, "08 00 65 bd 12 34 00 01");
+  // Its first 8 data bytes: the echo request's header, which is all the
+  // quote holds of its data.
+  constexpr FieldPart kQi = FieldPart::kQuotedIcmpHeader;
+  const std::vector<LayoutField> transport(fields.end() - 5, fields.end());
+  expect_layout(transport, {
+                               {"type", kQi, kAt + 160, 8, "0x08", "8", "echo request"},
+                               {"code", kQi, kAt + 168, 8, "0x00", "0", ""},
+                               {"checksum", kQi, kAt + 176, 16, "0x65bd", "26045", ""},
+                               {"identifier", kQi, kAt + 192, 16, "0x1234", "4660", ""},
+                               {"sequence number", kQi, kAt + 208, 16, "0x0001", "1", ""},
+                           });
   EXPECT_EQ(field_part_name(kQ), "quoted IPv4 header");
+  EXPECT_EQ(field_part_name(kQi), "quoted ICMP header");
 }
 
 TEST(FieldLayout, AQuotedHeadersOptionsAreTheirOwnPart) {
@@ -380,9 +376,54 @@ TEST(FieldLayout, AQuotedHeadersOptionsAreTheirOwnPart) {
       EXPECT_EQ(f.meaning, "valid: the header sums to 0xffff");  // options included
     }
   }
-  EXPECT_EQ(fields.back().name, "quoted data");
-  EXPECT_EQ(fields.back().bit_offset, kAt + 192);
+  EXPECT_EQ(field(fields, "identifier").part, FieldPart::kQuotedIcmpHeader);
+  EXPECT_EQ(field(fields, "identifier").bit_offset, kAt + 192 + 32);
   EXPECT_EQ(field_part_name(FieldPart::kQuotedIpv4Options), "quoted IPv4 options");
+}
+
+// RFC 792 Destination Unreachable, port unreachable, for a UDP datagram
+// (traceroute's probes): the UDP header (RFC 768) is the quoted data.
+TEST(FieldLayout, AQuotedUdpHeaderIsDrawnAsRfc768Does) {
+  std::vector<std::uint8_t> quote = {0x45, 0,    0,    60,   0x12, 0x34, 0,    0,   1, 17,
+                                     0,    0,    172,  22,   0,    2,    172,  22,  0, 3,
+                                     0x9c, 0x40, 0x82, 0x9a, 0,    40,   0xab, 0xcd};
+  const std::uint16_t sum = wire::internet_checksum(std::span(quote).first(20));
+  quote[10] = static_cast<std::uint8_t>(sum >> 8);
+  quote[11] = static_cast<std::uint8_t>(sum);
+  std::vector<std::uint8_t> icmp = {3, 3, 0, 0, 0, 0, 0, 0};
+  icmp.insert(icmp.end(), quote.begin(), quote.end());
+  const DecodedPacket p = decoded(ipv4_datagram(icmp));
+  expect_covers_every_bit(p, "port unreachable");
+  const auto fields = field_layout(p);
+  constexpr FieldPart kU = FieldPart::kQuotedUdpHeader;
+  constexpr std::size_t kAt = (20 + 8 + 20) * 8;
+  const std::vector<LayoutField> udp(fields.end() - 4, fields.end());
+  expect_layout(udp, {
+                         {"source port", kU, kAt, 16, "0x9c40", "40000", ""},
+                         {"destination port", kU, kAt + 16, 16, "0x829a", "33434", ""},
+                         {"length", kU, kAt + 32, 16, "0x0028", "40", "bytes, header included"},
+                         {"checksum", kU, kAt + 48, 16, "0xabcd", "43981", ""},
+                     });
+  EXPECT_EQ(field_part_name(kU), "quoted UDP header");
+}
+
+// A fragment after the first starts in the middle of the original's data:
+// its first 8 bytes are no transport header, and are not drawn as one.
+TEST(FieldLayout, AQuotedLaterFragmentHasNoTransportHeader) {
+  std::vector<std::uint8_t> quote = {0x45, 0,    0,    60,   0x12, 0x34, 0,    0x03, 64, 17,
+                                     0,    0,    172,  22,   0,    2,    172,  22,   0,  3,
+                                     0x9c, 0x40, 0x82, 0x9a, 0,    40,   0xab, 0xcd};
+  const std::uint16_t sum = wire::internet_checksum(std::span(quote).first(20));
+  quote[10] = static_cast<std::uint8_t>(sum >> 8);
+  quote[11] = static_cast<std::uint8_t>(sum);
+  std::vector<std::uint8_t> icmp = {11, 1, 0, 0, 0, 0, 0, 0};  // fragment reassembly time exceeded
+  icmp.insert(icmp.end(), quote.begin(), quote.end());
+  const DecodedPacket p = decoded(ipv4_datagram(icmp));
+  ASSERT_TRUE(p.icmp && p.icmp->quoted);
+  EXPECT_FALSE(p.icmp->quoted->transport.source_port);
+  const auto fields = field_layout(p);
+  EXPECT_EQ(fields.back().name, "quoted data");
+  EXPECT_EQ(fields.back().meaning, "8 bytes of the original's data");
 }
 
 TEST(FieldLayout, AQuoteThatIsNoHeaderIsOneFieldThatSaysWhy) {
@@ -411,17 +452,22 @@ TEST(FieldLayout, Icmpv6ErrorsAsRfc4443DrawsThem) {
   EXPECT_EQ(quoted_header,
             (std::vector<std::string>{"version", "traffic class", "flow label", "payload length",
                                       "next header", "hop limit", "source", "destination"}));
-  EXPECT_EQ(field(fields, "quoted data").bit_width, (request.size() - 40) * 8);
+  // The quoted echo request's header, then its data.
+  std::vector<std::string> quoted_icmp;
+  for (const LayoutField& f : fields) {
+    if (f.part == FieldPart::kQuotedIcmpv6Header) quoted_icmp.push_back(f.name);
+  }
+  EXPECT_EQ(quoted_icmp, (std::vector<std::string>{"type", "code", "checksum", "identifier",
+                                                   "sequence number"}));
+  EXPECT_EQ(field(fields, "quoted data").bit_width, (request.size() - 40 - 8) * 8);
   EXPECT_EQ(field(fields, "quoted data").part, FieldPart::kData);
+  EXPECT_EQ(field(fields, "quoted data").meaning, "the rest of the original's data");
   for (const LayoutField& f : fields) {
     if (f.part == FieldPart::kQuotedIpv6Header && f.name == "payload length") {
       EXPECT_EQ(f.meaning, "bytes after the header, in the original packet");
     }
   }
   EXPECT_EQ(field_part_name(FieldPart::kQuotedIpv6Header), "quoted IPv6 header");
-  EXPECT_EQ(field(fields, "quoted data").meaning,
-            fmt::format("{} bytes of the original's data, ICMPv6 echo request id 18437 seq 1",
-                        request.size() - 40));
 
   icmp = {4, 1, 0, 0, 0, 0, 0, 6};
   icmp.insert(icmp.end(), request.begin(), request.begin() + 48);

@@ -25,17 +25,11 @@
 namespace pong::lab {
 namespace {
 
-// `icmp-lab craft --id 4660 --seq 1 --data 'hello from client' -q`
-constexpr std::string_view kRequestHex =
-    "4500 002d 0000 4000 4001 e29e ac16 0002 ac16 0003 0800 65bd 1234 0001 6865 6c6c "
-    "6f20 6672 6f6d 2063 6c69 656e 74";
-// `icmp-lab reply` to it: addresses swapped, type 0, checksum 0x6dbd.
+constexpr std::string_view kRequestHex = test::kCraftedRequestHex;
+constexpr std::string_view kBadChecksumHex = test::kCraftedBadChecksumHex;
+// `icmp-lab reply` to kRequestHex: addresses swapped, type 0, checksum 0x6dbd.
 constexpr std::string_view kReplyHex =
     "4500 002d 0000 4000 4001 e29e ac16 0003 ac16 0002 0000 6dbd 1234 0001 6865 6c6c "
-    "6f20 6672 6f6d 2063 6c69 656e 74";
-// The request with --bad-checksum: 0x65be where 0x65bd is right.
-constexpr std::string_view kBadChecksumHex =
-    "4500 002d 0000 4000 4001 e29e ac16 0002 ac16 0003 0800 65be 1234 0001 6865 6c6c "
     "6f20 6672 6f6d 2063 6c69 656e 74";
 // A router's RFC 792 Time Exceeded for the request above sent with TTL 1:
 // from 172.22.0.1, quoting the request's header (TTL 1) and its first 8
@@ -269,7 +263,9 @@ TEST(HtmlPage, AnErrorsQuoteIsDrawnAsTheOriginalsHeaderAndTheTextListsTheSame) {
   EXPECT_NE(section.find("data-name=\"TTL\" data-bit-offset=\"288\" data-bit-width=\"8\" "
                          "data-hex=\"0x01\" data-dec=\"1\""),
             std::string::npos);
-  EXPECT_NE(section.find("quoted data: 8 bytes"), std::string::npos);
+  EXPECT_NE(section.find("<tr class=\"part\"><th colspan=\"32\">quoted ICMP header (RFC 792: the "
+                         "first 8 bytes of the original&#39;s data): 8 bytes</th></tr>"),
+            std::string::npos);
   // ICMPv6: the quoted packet's header under RFC 4443's title.
   DecodedCapture v6;
   auto too_big = test::from_hex("0200 0000 0000 0500");  // packet too big, MTU 1280
